@@ -1,0 +1,40 @@
+package dev.fader.cli;
+
+import dev.fader.demo.Demo;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code demo}: see {@link Demo}. */
+@Command(name = "demo", description = "Run a live demo: two toy upstreams, Fader, and synthetic users.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--port", description = "proxy port (default 8080; 0 picks a free one)")
+    int port = 8080;
+
+    @Option(names = "--canary-percent")
+    int canaryPercent = 10;
+
+    @Option(names = "--canary-error-rate", description = "share of canary requests that fail (default 0.05)")
+    double canaryErrorRate = 0.05;
+
+    @Option(names = "--canary-delay-ms")
+    long canaryDelayMs = 60;
+
+    @Option(names = "--users")
+    int users = 1000;
+
+    @Option(names = "--rate", description = "requests per second of the synthetic users")
+    int rate = 100;
+
+    @Option(names = "--seconds", description = "stop after this many seconds (default: run until Ctrl-C)")
+    long seconds = 0;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean terminal = System.console() != null;
+        new Demo(new Demo.Settings(port, canaryPercent, canaryErrorRate, canaryDelayMs, users, rate,
+                Duration.ofSeconds(seconds), terminal), System.out).run();
+        return 0;
+    }
+}

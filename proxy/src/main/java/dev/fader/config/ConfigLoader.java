@@ -1,0 +1,178 @@
+package dev.fader.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/** Reads a rollout file into a validated {@link FaderConfig}, or throws with every error it found. */
+public final class ConfigLoader {
+    private static final Set<String> TOP_KEYS = Set.of(
+            "listen", "admin", "admin-token", "access-log", "trusted-proxies", "upstreams", "rollouts", "feedback",
+            "connect-timeout", "response-timeout", "client-header-timeout", "idle-timeout", "upstream-idle-timeout",
+            "drain-timeout", "max-idle-per-endpoint", "max-connections", "max-body-size", "max-header-size",
+            "max-request-line");
+
+    private ConfigLoader() {
+    }
+
+    public static FaderConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError(file.toString(), 1, 1,
+                    "cannot read file: " + e.getMessage())));
+        }
+        return parse(file, text);
+    }
+
+    public static FaderConfig parse(Path file, String text) throws ConfigException {
+        Problems problems = new Problems(file.toString());
+        Node root;
+        try (Reader reader = new StringReader(text)) {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(true); // reported by YamlMap with a position instead
+            options.setMaxAliasesForCollections(50);
+            root = new Yaml(options).compose(reader);
+        } catch (MarkedYAMLException e) {
+            problems.at(e.getProblemMark(), "YAML syntax: " + e.getProblem());
+            throw new ConfigException(problems.sorted());
+        } catch (IOException | RuntimeException e) {
+            problems.at((org.yaml.snakeyaml.error.Mark) null, "YAML syntax: " + e.getMessage());
+            throw new ConfigException(problems.sorted());
+        }
+        if (root == null) {
+            problems.at((org.yaml.snakeyaml.error.Mark) null, "file is empty (expected: at least listen and upstreams)");
+            throw new ConfigException(problems.sorted());
+        }
+        FaderConfig config = read(file, YamlMap.of(root, "file", problems).allow(TOP_KEYS));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.sorted());
+        }
+        return config;
+    }
+
+    private static FaderConfig read(Path file, YamlMap top) {
+        Problems problems = top.problems();
+        Address listen = null;
+        if (!top.has("listen")) {
+            problems.at(top.node(), "file: missing required key 'listen' (expected: host:port or a port)");
+        } else {
+            listen = top.parsed("listen", Address::parse).orElse(null);
+        }
+        Address admin = top.parsed("admin", Address::parse).orElse(null);
+        List<String> trusted = new ArrayList<>();
+        for (Node n : top.list("trusted-proxies")) {
+            top.parse(n, "trusted-proxies", s -> {
+                Cidr.parse(s);
+                return s;
+            }).ifPresent(trusted::add);
+        }
+        Map<String, UpstreamConfig> upstreams = readUpstreams(top);
+        RolloutReader rollouts = new RolloutReader(file, upstreams.keySet(), problems);
+        List<RolloutConfig> list = rollouts.readAll(top);
+        return new FaderConfig(file, listen, admin, top.string("admin-token").orElse(null),
+                top.string("access-log").orElse(null), trusted, upstreams, list, readLimits(top), readFeedback(top));
+    }
+
+    private static Map<String, UpstreamConfig> readUpstreams(YamlMap top) {
+        Map<String, UpstreamConfig> out = new LinkedHashMap<>();
+        if (!top.has("upstreams")) {
+            top.problems().at(top.node(), "file: missing required key 'upstreams' (expected: a mapping of pool names to endpoints)");
+            return out;
+        }
+        YamlMap pools = top.map("upstreams").orElseThrow();
+        for (String name : pools.keys()) {
+            YamlMap pool = pools.map(name).orElse(null);
+            if (pool == null) {
+                top.problems().at(pools.keyNode(name).orElseThrow(),
+                        "upstreams." + name + ": empty pool (expected: endpoints: [host:port, ...])");
+                continue;
+            }
+            pool.allow(Set.of("endpoints"));
+            List<Address> endpoints = new ArrayList<>();
+            Set<Address> seen = new HashSet<>();
+            for (Node n : pool.list("endpoints")) {
+                pool.parse(n, pool.where() + ".endpoints", Address::parse).ifPresent(a -> {
+                    if (!seen.add(a)) {
+                        top.problems().at(n, pool.where() + ".endpoints: duplicate endpoint " + a);
+                    } else if (a.port() == 0) {
+                        top.problems().at(n, pool.where() + ".endpoints: port 0 in " + a + " (expected: a real port)");
+                    } else {
+                        endpoints.add(a);
+                    }
+                });
+            }
+            if (pool.list("endpoints").isEmpty()) {
+                top.problems().at(pool.keyNode("endpoints").orElse(pools.keyNode(name).orElseThrow()),
+                        "upstreams." + name + ": empty pool (expected: at least one endpoint host:port)");
+            }
+            out.put(name, new UpstreamConfig(name, endpoints));
+        }
+        return out;
+    }
+
+    private static ProxyLimits readLimits(YamlMap top) {
+        ProxyLimits d = ProxyLimits.defaults();
+        return new ProxyLimits(
+                top.parsed("connect-timeout", ConfigLoader::positive).orElse(d.connectTimeout()),
+                top.parsed("response-timeout", ConfigLoader::positive).orElse(d.responseTimeout()),
+                top.parsed("client-header-timeout", ConfigLoader::positive).orElse(d.clientHeaderTimeout()),
+                top.parsed("idle-timeout", ConfigLoader::positive).orElse(d.idleTimeout()),
+                top.parsed("upstream-idle-timeout", ConfigLoader::positive).orElse(d.upstreamIdleTimeout()),
+                top.parsed("drain-timeout", Durations::parse).orElse(d.drainTimeout()),
+                top.parsed("max-idle-per-endpoint", s -> count(s, 0)).orElse(d.maxIdlePerEndpoint()),
+                top.parsed("max-connections", s -> count(s, 0)).orElse(d.maxConnections()),
+                top.parsed("max-body-size", Sizes::parse).orElse(d.maxBodySize()),
+                top.parsed("max-header-size", s -> (int) Math.min(Integer.MAX_VALUE, Sizes.parse(s)))
+                        .orElse(d.maxHeaderSize()),
+                top.parsed("max-request-line", s -> (int) Math.min(Integer.MAX_VALUE, Sizes.parse(s)))
+                        .orElse(d.maxRequestLine()));
+    }
+
+    private static FeedbackSettings readFeedback(YamlMap top) {
+        FeedbackSettings d = FeedbackSettings.defaults();
+        YamlMap f = top.map("feedback").orElse(null);
+        if (f == null) {
+            return d;
+        }
+        f.allow(Set.of("window", "log-interval", "min-requests"));
+        return new FeedbackSettings(
+                f.parsed("window", ConfigLoader::positive).orElse(d.window()),
+                f.parsed("log-interval", ConfigLoader::positive).orElse(d.logInterval()),
+                f.parsed("min-requests", s -> count(s, 1)).orElse(d.minRequests()));
+    }
+
+    static java.time.Duration positive(String s) {
+        java.time.Duration d = Durations.parse(s);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("'" + s + "' must be longer than zero");
+        }
+        return d;
+    }
+
+    static int count(String s, int min) {
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n < min) {
+                throw new IllegalArgumentException("'" + s + "' is below " + min + " (expected: an integer >= " + min + ")");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not an integer (expected: an integer >= " + min + ")");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.fader.config;
+
+import java.time.Duration;
+
+/**
+ * Timeouts and bounds of the proxy itself. Defaults follow nginx where it has a counterpart
+ * (client_header_timeout 60s is long for an API edge, so 10s, as Envoy's request_headers_timeout users set it).
+ */
+public record ProxyLimits(
+        Duration connectTimeout,
+        Duration responseTimeout,
+        Duration clientHeaderTimeout,
+        Duration idleTimeout,
+        Duration upstreamIdleTimeout,
+        Duration drainTimeout,
+        int maxIdlePerEndpoint,
+        int maxConnections,
+        long maxBodySize,
+        int maxHeaderSize,
+        int maxRequestLine) {
+
+    public static ProxyLimits defaults() {
+        return new ProxyLimits(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(30),
+                64,
+                0,
+                0,
+                16 * 1024,
+                8 * 1024);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.fader.demo;
+
+import dev.fader.config.ConfigLoader;
+import dev.fader.config.FaderConfig;
+import dev.fader.proxy.ProxyServer;
+import dev.fader.proxy.Transport;
+import dev.fader.routing.RoutingTable;
+import io.netty.channel.EventLoopGroup;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code fader demo}: a stable and a canary toy upstream, Fader splitting users 90/10 in front of them,
+ * synthetic users, and a live table per variant.
+ */
+public final class Demo {
+    private final Settings settings;
+    private final PrintStream out;
+
+    public record Settings(int port, int canaryPercent, double canaryErrorRate, long canaryDelayMs, int users,
+            int ratePerSecond, Duration duration, boolean redraw) {
+    }
+
+    public Demo(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public void run() throws Exception {
+        Transport transport = Transport.best();
+        EventLoopGroup upstreamGroup = transport.newGroup(1, "demo-upstreams");
+        ScheduledExecutorService users = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "demo-users");
+            t.setDaemon(true);
+            return t;
+        });
+        try (DemoUpstream stable = new DemoUpstream(upstreamGroup, transport.serverChannel(), "stable", 0.005, 20);
+             DemoUpstream canary = new DemoUpstream(upstreamGroup, transport.serverChannel(), "canary",
+                     settings.canaryErrorRate(), settings.canaryDelayMs())) {
+            String yaml = """
+                    listen: 127.0.0.1:%d
+                    upstreams:
+                      stable: { endpoints: [127.0.0.1:%d] }
+                      canary: { endpoints: [127.0.0.1:%d] }
+                    rollouts:
+                      - name: demo
+                        baseline: stable
+                        variants: { stable: stable, canary: canary }
+                        user-key: [header:X-User-Id]
+                        explain: true
+                        split: { canary: %d%% }
+                    """.formatted(settings.port(), stable.port(), canary.port(), settings.canaryPercent());
+            FaderConfig config = ConfigLoader.parse(Path.of("demo.yaml"), yaml);
+            DemoStats stats = new DemoStats();
+            try (ProxyServer proxy = new ProxyServer(RoutingTable.compile(config, 1), stats, 1)) {
+                InetSocketAddress bound = proxy.start();
+                out.println("Fader demo: proxy on http://127.0.0.1:" + bound.getPort() + "/ , canary "
+                        + settings.canaryPercent() + "% of " + settings.users() + " users, canary error rate "
+                        + settings.canaryErrorRate() * 100 + "%");
+                out.println("Try: curl -si -H 'X-User-Id: alice' http://127.0.0.1:" + bound.getPort() + "/ask");
+                startUsers(users, bound.getPort());
+                long end = settings.duration().isZero() ? Long.MAX_VALUE
+                        : System.nanoTime() + settings.duration().toNanos();
+                while (System.nanoTime() < end) {
+                    Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                    print(stats);
+                }
+            }
+        } finally {
+            users.shutdownNow();
+            upstreamGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private void startUsers(ScheduledExecutorService users, int port) {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        SplittableRandom random = new SplittableRandom(42);
+        long periodMicros = Math.max(1, 1_000_000L / Math.max(1, settings.ratePerSecond()));
+        users.scheduleAtFixedRate(() -> {
+            String user;
+            synchronized (random) {
+                user = "user-" + random.nextInt(settings.users());
+            }
+            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ask"))
+                    .header("X-User-Id", user).timeout(Duration.ofSeconds(5)).GET().build();
+            client.sendAsync(req, HttpResponse.BodyHandlers.discarding());
+        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+    }
+
+    private void print(DemoStats stats) {
+        StringBuilder b = new StringBuilder();
+        if (settings.redraw()) {
+            b.append("\033[H\033[2J");
+        }
+        b.append(String.format("%-8s %9s %8s %9s %7s %7s%n", "variant", "requests", "errors", "err-rate", "p50ms", "p99ms"));
+        for (Map.Entry<String, DemoStats.Row> e : stats.rows().entrySet()) {
+            DemoStats.Row r = e.getValue();
+            b.append(String.format("%-8s %9d %8d %8.2f%% %7d %7d%n", e.getKey(), r.requests(), r.errors(),
+                    r.errorRate() * 100, r.p50Ms(), r.p99Ms()));
+        }
+        out.print(b);
+        out.flush();
+    }
+}

@@ -1,0 +1,500 @@
+package dev.fader.proxy;
+
+import dev.fader.config.Address;
+import dev.fader.config.ProxyLimits;
+import dev.fader.config.UpstreamConfig;
+import dev.fader.feedback.Outcome;
+import dev.fader.routing.CompiledRollout;
+import dev.fader.routing.RouteDecision;
+import dev.fader.routing.RoutingTable;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request from the client to an upstream and its answer back, on the client's event loop.
+ * Reads in order: {@link #start} routes and acquires a connection, {@link #clientContent} streams the
+ * request body, {@link #upstreamRead} streams the response, {@link #finish} or {@link #fail} ends it.
+ */
+final class Exchange {
+    private final FrontendHandler front;
+    private final ChannelHandlerContext client;
+    private final HttpRequest request;
+    private final RoutingTable table;
+    private final ProxyLimits limits;
+    private final long startNanos = System.nanoTime();
+    private final long startMillis = System.currentTimeMillis();
+    private final String method;
+    private final String path;
+    private String host;
+    private RouteDecision decision;
+    private UpstreamConfig pool;
+    private Address endpoint;
+    private UpstreamHandler upstream;
+    private ArrayDeque<HttpContent> pending;
+    private ScheduledFuture<?> responseTimer;
+    private String requestId;
+    private int status;
+    private long firstByteNanos = -1;
+    private long bytesIn;
+    private long bytesOut;
+    private boolean requestComplete;
+    private boolean responseStarted;
+    private boolean done;
+    private boolean keepAliveClient;
+    private boolean closeClientAfter;
+    private boolean upstreamReusable;
+    private boolean http10;
+    private boolean headRequest;
+    private boolean upgrading;
+    private boolean resendable;
+    private boolean connectRetried;
+    private boolean resetRetried;
+    private boolean skipInformationalEnd;
+
+    Exchange(FrontendHandler front, ChannelHandlerContext client, HttpRequest request, RoutingTable table) {
+        this.front = front;
+        this.client = client;
+        this.request = request;
+        this.table = table;
+        this.limits = table.config().limits();
+        this.method = request.method().name();
+        String uri = request.uri();
+        int q = uri.indexOf('?');
+        this.path = q < 0 ? uri : uri.substring(0, q);
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    /** Routes the request, rewrites its head for the upstream, and acquires a connection. */
+    void start(NettyRequestView view) {
+        HttpHeaders h = request.headers();
+        host = view.host();
+        keepAliveClient = HttpUtil.isKeepAlive(request);
+        http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        headRequest = request.method().equals(HttpMethod.HEAD);
+        upgrading = h.contains(HttpHeaderNames.UPGRADE) && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        long length = HttpUtil.getContentLength(request, -1L);
+        resendable = !chunked && length <= 0 && isIdempotent(request.method());
+        if (limits.maxBodySize() > 0 && length > limits.maxBodySize()) {
+            reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body of " + length + " bytes exceeds max-body-size "
+                    + limits.maxBodySize());
+            return;
+        }
+        decision = table.decide(view);
+        if (decision == null) {
+            reject(HttpResponseStatus.NOT_FOUND, "no rollout matches host '" + host + "' and path '" + view.path() + "'");
+            return;
+        }
+        ForwardHeaders.stripHopByHop(h, upgrading);
+        if (chunked) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        requestId = ForwardHeaders.addForwarding(h, view.peerIp());
+        ForwardHeaders.addVia(h, http10);
+        h.set(ForwardHeaders.X_FADER_VARIANT, decision.variant());
+        h.set(ForwardHeaders.X_FADER_ROLLOUT, decision.rollout().name());
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        request.setUri(NettyRequestView.originForm(request.uri()));
+        pool = table.upstream(decision.upstream());
+        if (pool == null || pool.endpoints().isEmpty()) {
+            fail(HttpResponseStatus.SERVICE_UNAVAILABLE, Outcome.Kind.CONNECT_ERROR, "variant '" + decision.variant()
+                    + "' has no endpoint");
+            return;
+        }
+        acquire(null);
+    }
+
+    private void acquire(Address avoid) {
+        LoopPool loopPool = front.loopPool();
+        endpoint = loopPool.pick(pool, avoid);
+        UpstreamHandler idle = loopPool.pollIdle(endpoint);
+        if (idle != null) {
+            attach(idle);
+            return;
+        }
+        ChannelFuture f = loopPool.connect(endpoint);
+        if (f.isDone()) {
+            connected(f);
+        } else {
+            f.addListener(this::connected);
+        }
+    }
+
+    private void connected(io.netty.util.concurrent.Future<? super Void> future) {
+        ChannelFuture f = (ChannelFuture) future;
+        if (done) {
+            f.channel().close();
+            return;
+        }
+        if (f.isSuccess()) {
+            attach((UpstreamHandler) f.channel().pipeline().get("upstream"));
+            return;
+        }
+        if (!connectRetried && pool.endpoints().size() > 1) {
+            // Nothing was sent, so another endpoint of the same variant may take it (Envoy's connect-failure retry).
+            connectRetried = true;
+            acquire(endpoint);
+            return;
+        }
+        boolean timedOut = f.cause() instanceof ConnectTimeoutException;
+        fail(timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
+                timedOut ? Outcome.Kind.TIMEOUT : Outcome.Kind.CONNECT_ERROR,
+                "cannot connect to upstream " + endpoint + " of variant '" + decision.variant() + "': "
+                        + (f.cause() == null ? "unknown" : f.cause().getMessage()));
+    }
+
+    private void attach(UpstreamHandler h) {
+        upstream = h;
+        h.bind(this);
+        Channel ch = h.channel();
+        ch.write(request);
+        if (pending != null) {
+            HttpContent c;
+            while ((c = pending.poll()) != null) {
+                ch.write(c);
+            }
+            pending = null;
+        } else if (requestComplete) {
+            ch.write(LastHttpContent.EMPTY_LAST_CONTENT); // a resend: only bodiless requests are resent
+        }
+        ch.flush();
+        ch.read();
+        if (requestComplete) {
+            armResponseTimer();
+        } else {
+            front.readMore();
+        }
+    }
+
+    void clientContent(HttpContent c) {
+        if (done) {
+            c.release();
+            return;
+        }
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            reject(HttpResponseStatus.BAD_REQUEST, "malformed request body: " + c.decoderResult().cause().getMessage());
+            return;
+        }
+        bytesIn += c.content().readableBytes();
+        if (limits.maxBodySize() > 0 && bytesIn > limits.maxBodySize()) {
+            c.release();
+            reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body exceeds max-body-size " + limits.maxBodySize());
+            return;
+        }
+        boolean last = c instanceof LastHttpContent;
+        requestComplete |= last;
+        if (upstream == null) {
+            // Bounded by one read: the client is not read again until the connection is there.
+            if (pending == null) {
+                pending = new ArrayDeque<>(4);
+            }
+            pending.add(c);
+            return;
+        }
+        upstream.channel().write(c);
+        if (last) {
+            armResponseTimer();
+        }
+    }
+
+    /** Called when the client's read batch ends: push what it gave us. */
+    void flushUpstream() {
+        if (upstream != null && !done) {
+            upstream.channel().flush();
+        }
+    }
+
+    /** True when the request body is still coming and the upstream can take more of it now. */
+    boolean wantsClientData() {
+        return !done && !requestComplete && upstream != null && upstream.channel().isWritable();
+    }
+
+    void upstreamWritabilityChanged() {
+        if (wantsClientData()) {
+            front.readMore();
+        }
+    }
+
+    void upstreamRead(Object msg) {
+        if (done) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse r) {
+            responseHead(r);
+        }
+        if (msg instanceof HttpContent c) {
+            responseContent(c);
+        } else if (!(msg instanceof HttpResponse)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void responseHead(HttpResponse r) {
+        if (r.decoderResult().isFailure()) {
+            upstreamReusable = false;
+            fail(HttpResponseStatus.BAD_GATEWAY, Outcome.Kind.RESET, "invalid response from upstream " + endpoint + ": "
+                    + r.decoderResult().cause().getMessage());
+            return;
+        }
+        int code = r.status().code();
+        if (code >= 100 && code < 200 && !(code == 101 && upgrading)) {
+            skipInformationalEnd = true; // 100/103 from the upstream: the final answer follows
+            return;
+        }
+        cancelResponseTimer();
+        responseStarted = true;
+        status = code;
+        firstByteNanos = System.nanoTime() - startNanos;
+        if (code == 101) {
+            switchToTunnel(r);
+            return;
+        }
+        upstreamReusable = HttpUtil.isKeepAlive(r);
+        prepareResponse(r);
+        client.write(r);
+    }
+
+    private void responseContent(HttpContent c) {
+        if (done) {
+            c.release();
+            return;
+        }
+        boolean last = c instanceof LastHttpContent;
+        if (skipInformationalEnd) {
+            skipInformationalEnd = !last;
+            c.release();
+            return;
+        }
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            upstreamReusable = false;
+            fail(HttpResponseStatus.BAD_GATEWAY, Outcome.Kind.RESET, "broken response body from upstream " + endpoint);
+            return;
+        }
+        bytesOut += c.content().readableBytes();
+        client.write(c);
+        if (last) {
+            finish();
+        }
+    }
+
+    private void prepareResponse(HttpResponse r) {
+        HttpHeaders h = r.headers();
+        boolean chunked = HttpUtil.isTransferEncodingChunked(r);
+        boolean sized = h.contains(HttpHeaderNames.CONTENT_LENGTH);
+        int code = r.status().code();
+        ForwardHeaders.stripHopByHop(h, false);
+        ForwardHeaders.addVia(h, false);
+        boolean bodiless = code == 204 || code == 304;
+        if (!sized && !bodiless && (chunked || !headRequest)) {
+            if (http10) {
+                closeClientAfter = true; // an HTTP/1.0 client learns the end of the body from the close
+            } else {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (!requestComplete || front.draining()) {
+            closeClientAfter = true; // the rest of the request body cannot be skipped safely
+        }
+        if (!keepAliveClient || closeClientAfter) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        CompiledRollout rollout = decision.rollout();
+        if (rollout.explain()) {
+            h.set(ForwardHeaders.X_FADER_DECISION, decision.explainHeader(table.epoch()));
+        }
+        if (decision.newUserId() != null) {
+            h.add(HttpHeaderNames.SET_COOKIE, CompiledRollout.ANONYMOUS_COOKIE + "=" + decision.newUserId()
+                    + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax");
+        }
+    }
+
+    void upstreamReadComplete() {
+        if (done) {
+            return;
+        }
+        client.flush();
+        if (client.channel().isWritable()) {
+            upstream.channel().read();
+        }
+    }
+
+    /** The client drained its backlog: read more of the response. */
+    void clientWritable() {
+        if (!done && upstream != null) {
+            upstream.channel().read();
+        }
+    }
+
+    void upstreamFailed(Throwable cause) {
+        front.logUpstreamError(endpoint, cause);
+    }
+
+    void upstreamClosed() {
+        if (done) {
+            return;
+        }
+        UpstreamHandler closed = upstream;
+        upstream = null;
+        if (!responseStarted && resendable && requestComplete && !resetRetried) {
+            // Nothing came back and the request is idempotent without a body: one more try is safe,
+            // typically a pooled connection the upstream closed as we wrote to it.
+            resetRetried = true;
+            cancelResponseTimer();
+            acquire(closed == null ? null : closed.endpoint());
+            return;
+        }
+        fail(HttpResponseStatus.BAD_GATEWAY, Outcome.Kind.RESET, "upstream " + endpoint + " closed the connection"
+                + (responseStarted ? " mid-response" : " before responding"));
+    }
+
+    void clientGone() {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelResponseTimer();
+        releasePending();
+        closeUpstream();
+        record(Outcome.Kind.CLIENT_ABORT);
+    }
+
+    private void armResponseTimer() {
+        if (responseTimer == null && !responseStarted && !done) {
+            responseTimer = client.executor().schedule(this::responseTimedOut,
+                    limits.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    private void responseTimedOut() {
+        responseTimer = null;
+        if (!done && !responseStarted) {
+            fail(HttpResponseStatus.GATEWAY_TIMEOUT, Outcome.Kind.TIMEOUT, "upstream " + endpoint
+                    + " did not answer within " + dev.fader.config.Durations.format(limits.responseTimeout()));
+        }
+    }
+
+    private void finish() {
+        done = true;
+        cancelResponseTimer();
+        UpstreamHandler u = upstream;
+        upstream = null;
+        if (u != null) {
+            if (upstreamReusable && requestComplete) {
+                front.loopPool().release(u);
+            } else {
+                u.bind(null);
+                u.channel().close();
+            }
+        }
+        record(Outcome.Kind.ofStatus(status));
+        front.exchangeDone(keepAliveClient && !closeClientAfter);
+    }
+
+    /** Ends the exchange with an error: an answer of our own if none started, else a closed connection. */
+    private void fail(HttpResponseStatus answer, Outcome.Kind kind, String reason) {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelResponseTimer();
+        releasePending();
+        closeUpstream();
+        front.logFailure(requestId, reason);
+        if (responseStarted) {
+            record(kind);
+            front.exchangeDone(false);
+            client.close();
+            return;
+        }
+        status = answer.code();
+        boolean close = !requestComplete || !keepAliveClient || front.draining();
+        client.writeAndFlush(Responses.error(client.alloc(), answer, reason, close));
+        record(kind);
+        front.exchangeDone(!close);
+    }
+
+    /** Refuses the request before any upstream sees it. */
+    private void reject(HttpResponseStatus answer, String reason) {
+        if (decision == null && requestId == null) {
+            requestId = request.headers().get(ForwardHeaders.X_REQUEST_ID);
+        }
+        fail(answer, Outcome.Kind.ofStatus(answer.code()), reason);
+    }
+
+    private void switchToTunnel(HttpResponse r) {
+        ForwardHeaders.stripHopByHop(r.headers(), true);
+        ForwardHeaders.addVia(r.headers(), false);
+        done = true;
+        UpstreamHandler u = upstream;
+        upstream = null;
+        u.bind(null);
+        record(Outcome.Kind.ofStatus(101));
+        front.upgrade(r, u.channel());
+    }
+
+    private void closeUpstream() {
+        UpstreamHandler u = upstream;
+        upstream = null;
+        if (u != null) {
+            u.bind(null);
+            u.channel().close();
+        }
+    }
+
+    private void releasePending() {
+        if (pending != null) {
+            HttpContent c;
+            while ((c = pending.poll()) != null) {
+                c.release();
+            }
+            pending = null;
+        }
+    }
+
+    private void record(Outcome.Kind kind) {
+        long total = System.nanoTime() - startNanos;
+        front.record(new Outcome(startMillis, requestId, method, host, path, status, kind,
+                decision == null ? "" : decision.rollout().name(), decision == null ? "" : decision.variant(),
+                decision == null ? "" : decision.layer(), decision == null ? -1 : decision.bucket(),
+                decision == null || decision.upstream() == null ? "" : decision.upstream(),
+                endpoint == null ? "" : endpoint.toString(), firstByteNanos, total, bytesIn, bytesOut,
+                connectRetried || resetRetried));
+    }
+
+    private static boolean isIdempotent(HttpMethod m) {
+        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS);
+    }
+}

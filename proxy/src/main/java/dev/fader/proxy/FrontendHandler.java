@@ -1,0 +1,265 @@
+package dev.fader.proxy;
+
+import dev.fader.config.Address;
+import dev.fader.feedback.Outcome;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client connection: takes its requests one at a time (holding back pipelined ones), hands each to an
+ * {@link Exchange}, and enforces the header and keep-alive idle timeouts. Reads only on demand.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+    static final Object DRAIN = new Object();
+    private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+    private final ProxyServer server;
+    private ChannelHandlerContext ctx;
+    private NettyRequestView view;
+    private LoopPool loopPool;
+    private Exchange exchange;
+    private ArrayDeque<HttpObject> backlog;
+    private ScheduledFuture<?> waitTimer;
+    private boolean sawRequest;
+    private boolean closing;
+    private boolean draining;
+
+    FrontendHandler(ProxyServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.view = new NettyRequestView(ctx.channel().remoteAddress());
+        this.loopPool = server.pools().of(ctx.channel().eventLoop());
+        awaitRequest();
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing || !(msg instanceof HttpObject)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if ((exchange != null && exchange.requestComplete()) || (backlog != null && !backlog.isEmpty())) {
+            // A pipelined request: held until the one before it is answered. Bounded, since we do not
+            // read again while a request is complete and unanswered.
+            if (backlog == null) {
+                backlog = new ArrayDeque<>(4);
+            }
+            backlog.add((HttpObject) msg);
+            return;
+        }
+        dispatch((HttpObject) msg);
+    }
+
+    private void dispatch(HttpObject msg) {
+        if (msg instanceof HttpRequest request) {
+            cancelWaitTimer();
+            sawRequest = true;
+            if (request.decoderResult().isFailure()) {
+                refuse(request.decoderResult().cause());
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            String problem = HostRule.check(request);
+            if (problem != null) {
+                refuse(HttpResponseStatus.BAD_REQUEST, problem);
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            view.reset(request);
+            exchange = new Exchange(this, ctx, request, server.table());
+            exchange.start(view);
+        }
+        if (msg instanceof HttpContent content) {
+            if (exchange == null) {
+                content.release(); // the rest of a request already answered or refused
+            } else {
+                exchange.clientContent(content);
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.flushUpstream();
+        }
+        readMore();
+    }
+
+    /** Reads from the client when there is room for what it sends: idle, or a body the upstream can take. */
+    void readMore() {
+        if (closing) {
+            return;
+        }
+        if (exchange == null ? backlog == null || backlog.isEmpty() : exchange.wantsClientData()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && exchange != null) {
+            exchange.clientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        cancelWaitTimer();
+        if (exchange != null) {
+            Exchange e = exchange;
+            exchange = null;
+            e.clientGone();
+        }
+        if (backlog != null) {
+            backlog.forEach(ReferenceCountUtil::release);
+            backlog.clear();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == DRAIN) {
+            draining = true;
+            if (exchange == null) {
+                closeAfterFlush();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    void exchangeDone(boolean keepAlive) {
+        exchange = null;
+        if (!keepAlive || draining) {
+            closeAfterFlush();
+            return;
+        }
+        awaitRequest();
+        while (backlog != null && !backlog.isEmpty() && (exchange == null || !exchange.requestComplete()) && !closing) {
+            dispatch(backlog.poll());
+        }
+        if (exchange != null) {
+            exchange.flushUpstream();
+        }
+        readMore();
+    }
+
+    /** After a 101 from the upstream: both connections become byte relays, with no HTTP codec left. */
+    void upgrade(HttpResponse switching, Channel upstream) {
+        exchange = null;
+        cancelWaitTimer();
+        ctx.writeAndFlush(switching);
+        upstream.pipeline().replace("upstream", "relay", new RelayHandler(ctx.channel()));
+        upstream.pipeline().remove("codec");
+        ctx.pipeline().replace(this, "relay", new RelayHandler(upstream));
+        ctx.pipeline().remove("expect");
+        ctx.pipeline().remove("codec");
+        upstream.read();
+        ctx.channel().read();
+    }
+
+    LoopPool loopPool() {
+        return loopPool;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    void record(Outcome outcome) {
+        server.sink().record(outcome);
+    }
+
+    void logFailure(String requestId, String reason) {
+        log.warn("request {} failed: {}", requestId, reason);
+    }
+
+    void logUpstreamError(Address endpoint, Throwable cause) {
+        log.debug("upstream {} failed: {}", endpoint, cause.toString());
+    }
+
+    private void refuse(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            refuse(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            refuse(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header fields too large");
+        } else if (cause instanceof TooLongFrameException) {
+            refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request too large");
+        } else {
+            refuse(HttpResponseStatus.BAD_REQUEST, "malformed request: " + (cause == null ? "?" : cause.getMessage()));
+        }
+    }
+
+    /** Answers a request that must not reach any upstream, then closes: the stream may be out of step. */
+    private void refuse(HttpResponseStatus status, String reason) {
+        closing = true;
+        log.debug("refused request from {}: {} {}", ctx.channel().remoteAddress(), status.code(), reason);
+        server.sink().record(new Outcome(System.currentTimeMillis(), "", "", "", "", status.code(),
+                Outcome.Kind.ofStatus(status.code()), "", "", "", -1, "", "", -1, 0, 0, 0, false));
+        ctx.writeAndFlush(Responses.error(ctx.alloc(), status, reason, true)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void awaitRequest() {
+        // A new connection must send its first request head within client-header-timeout; between
+        // requests a keep-alive connection may stay quiet for idle-timeout (nginx: keepalive_timeout).
+        long nanos = (sawRequest ? server.table().config().limits().idleTimeout()
+                : server.table().config().limits().clientHeaderTimeout()).toNanos();
+        cancelWaitTimer();
+        waitTimer = ctx.executor().schedule(this::waitExpired, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void waitExpired() {
+        waitTimer = null;
+        if (exchange != null || closing) {
+            return;
+        }
+        if (!sawRequest) {
+            refuse(HttpResponseStatus.REQUEST_TIMEOUT, "no complete request head within client-header-timeout");
+        } else {
+            closeAfterFlush();
+        }
+    }
+
+    private void cancelWaitTimer() {
+        if (waitTimer != null) {
+            waitTimer.cancel(false);
+            waitTimer = null;
+        }
+    }
+
+    private void closeAfterFlush() {
+        closing = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.fader.proxy;
+
+import dev.fader.routing.RequestView;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Locale;
+
+/** Routing's view of the current request of one client connection; reused across its requests. */
+final class NettyRequestView implements RequestView {
+    private final byte[] peerAddress;
+    private final String peerIp;
+    private HttpRequest request;
+    private String host;
+    private String path;
+    private String query;
+
+    NettyRequestView(SocketAddress remote) {
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            this.peerAddress = inet.getAddress().getAddress();
+            this.peerIp = inet.getAddress().getHostAddress();
+        } else {
+            this.peerAddress = null;
+            this.peerIp = "";
+        }
+    }
+
+    void reset(HttpRequest r) {
+        this.request = r;
+        String h = r.headers().get(HttpHeaderNames.HOST);
+        this.host = h == null ? "" : stripPort(h).toLowerCase(Locale.ROOT);
+        String uri = originForm(r.uri());
+        int q = uri.indexOf('?');
+        this.path = q < 0 ? uri : uri.substring(0, q);
+        this.query = q < 0 ? null : uri.substring(q + 1);
+    }
+
+    /** Absolute-form targets (GET http://host/x) become origin-form for routing and for the upstream. */
+    static String originForm(String uri) {
+        if (uri.startsWith("/")) {
+            return uri;
+        }
+        int scheme = uri.indexOf("://");
+        if (scheme > 0) {
+            int slash = uri.indexOf('/', scheme + 3);
+            return slash < 0 ? "/" : uri.substring(slash);
+        }
+        return uri.equals("*") ? uri : "/" + uri;
+    }
+
+    private static String stripPort(String host) {
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            return close < 0 ? host : host.substring(0, close + 1);
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String header(String name) {
+        return request.headers().get(name);
+    }
+
+    @Override
+    public String rawQuery() {
+        return query;
+    }
+
+    @Override
+    public byte[] peerAddress() {
+        return peerAddress;
+    }
+
+    @Override
+    public String peerIp() {
+        return peerIp;
+    }
+}

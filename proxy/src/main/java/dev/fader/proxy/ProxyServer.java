@@ -1,0 +1,144 @@
+package dev.fader.proxy;
+
+import dev.fader.config.Address;
+import dev.fader.config.ProxyLimits;
+import dev.fader.feedback.OutcomeSink;
+import dev.fader.routing.RoutingTable;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's listening side: one event loop group for clients and their upstream connections, the
+ * current routing snapshot behind an {@link AtomicReference}, and a graceful drain on shutdown.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final AtomicReference<RoutingTable> table;
+    private final OutcomeSink sink;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final UpstreamPools pools;
+    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final HttpDecoderConfig decoderConfig;
+    private Channel serverChannel;
+
+    public ProxyServer(RoutingTable initial, OutcomeSink sink, int threads) {
+        this.table = new AtomicReference<>(initial);
+        this.sink = sink;
+        this.transport = Transport.best();
+        this.group = transport.newGroup(threads, "fader-io");
+        ProxyLimits limits = initial.config().limits();
+        this.pools = new UpstreamPools(transport, limits);
+        // Netty's strict decoding: validated headers, CRLF only, one Content-Length, RFC 9112 TE rules.
+        this.decoderConfig = new HttpDecoderConfig()
+                .setValidateHeaders(true)
+                .setStrictLineParsing(true)
+                .setAllowDuplicateContentLengths(false)
+                .setUseRfc9112TransferEncoding(true)
+                .setMaxInitialLineLength(limits.maxRequestLine())
+                .setMaxHeaderSize(limits.maxHeaderSize())
+                .setMaxChunkSize(64 * 1024);
+    }
+
+    /** Binds the listen address of the initial config; returns the bound address (port 0 picks one). */
+    public InetSocketAddress start() throws InterruptedException {
+        return start(table.get().config().listen());
+    }
+
+    public InetSocketAddress start(Address listen) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        clients.add(ch);
+                        ch.pipeline().addLast("codec", new HttpServerCodec(decoderConfig));
+                        ch.pipeline().addLast("expect", new HttpServerExpectContinueHandler());
+                        ch.pipeline().addLast("frontend", new FrontendHandler(ProxyServer.this));
+                    }
+                });
+        serverChannel = b.bind(listen.host(), listen.port()).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        log.info("fader listening on {} ({} transport)", bound, transport.name());
+        return bound;
+    }
+
+    public RoutingTable table() {
+        return table.get();
+    }
+
+    /** Installs a new snapshot for the next request; requests in flight keep the one they started with. */
+    public void swap(RoutingTable next) {
+        table.set(next);
+        Set<Address> endpoints = new HashSet<>();
+        next.config().upstreams().values().forEach(u -> endpoints.addAll(u.endpoints()));
+        pools.retainOnly(endpoints::contains);
+    }
+
+    public String transportName() {
+        return transport.name();
+    }
+
+    public int openConnections() {
+        return clients.size();
+    }
+
+    UpstreamPools pools() {
+        return pools;
+    }
+
+    OutcomeSink sink() {
+        return sink;
+    }
+
+    /**
+     * Stops accepting, lets requests in flight finish (idle keep-alive connections are closed at once),
+     * and waits up to {@code timeout}; returns true when every connection ended in time.
+     */
+    public boolean drain(Duration timeout) throws InterruptedException {
+        if (serverChannel != null) {
+            serverChannel.close().sync();
+        }
+        for (Channel c : clients) {
+            c.pipeline().fireUserEventTriggered(FrontendHandler.DRAIN);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!clients.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return clients.isEmpty();
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close();
+        }
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

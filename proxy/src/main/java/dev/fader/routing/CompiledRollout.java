@@ -1,0 +1,150 @@
+package dev.fader.routing;
+
+import dev.fader.config.KeySource;
+import dev.fader.config.LayerConfig;
+import dev.fader.config.RolloutConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** One rollout ready to decide: the first layer that applies picks the variant. */
+public final class CompiledRollout {
+    public static final String ANONYMOUS_COOKIE = "fader_uid";
+    public static final String DEFAULT_LAYER = "default";
+    public static final String ANONYMOUS_LAYER = "anonymous";
+
+    private final RolloutConfig config;
+    private final String saltPrefix;
+    private final KeySource[] userKey;
+    private final List<CompiledLayer> layers;
+    private final ClientAddress clientAddress;
+
+    /** {@code catchAllShares}, when not null, replaces the catch-all layer's split (progressive steps, aborts). */
+    CompiledRollout(RolloutConfig config, ClientAddress clientAddress, Map<String, Integer> catchAllShares,
+            boolean aborted) {
+        this.config = config;
+        this.saltPrefix = config.salt() + ":";
+        this.userKey = config.userKey().toArray(new KeySource[0]);
+        this.clientAddress = clientAddress;
+        List<CompiledLayer> list = new ArrayList<>();
+        for (LayerConfig l : config.layers()) {
+            Map<String, Integer> shares = l.split() == null ? Map.of() : l.split().shares();
+            if (aborted && l.force() == null) {
+                shares = Map.of(); // an aborted canary keeps only its testers (force layers)
+            } else if (catchAllShares != null && l.isCatchAll()) {
+                shares = catchAllShares;
+            }
+            list.add(new CompiledLayer(l, config.baseline(), shares));
+        }
+        this.layers = List.copyOf(list);
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public RolloutConfig config() {
+        return config;
+    }
+
+    public List<CompiledLayer> layers() {
+        return layers;
+    }
+
+    public String baseline() {
+        return config.baseline();
+    }
+
+    public Map<String, String> variants() {
+        return config.variants();
+    }
+
+    public boolean explain() {
+        return config.explain();
+    }
+
+    boolean matches(String host, String path) {
+        if (config.host() != null && !hostMatches(config.host(), host)) {
+            return false;
+        }
+        return path.startsWith(config.pathPrefix());
+    }
+
+    private static boolean hostMatches(String pattern, String host) {
+        if (pattern.startsWith("*.")) {
+            return host.endsWith(pattern.substring(1));
+        }
+        return pattern.equals(host);
+    }
+
+    public RouteDecision decide(RequestView request) {
+        String key = null;
+        boolean keyRead = false;
+        for (CompiledLayer layer : layers) {
+            if (layer.isForce()) {
+                String wanted = Attributes.read(request, layer.force());
+                if (wanted != null && config.variants().containsKey(wanted)) {
+                    return decision(wanted, layer.name(), -1, null);
+                }
+                continue;
+            }
+            if (layer.when() != null && !layer.when().test(request)) {
+                continue;
+            }
+            if (!keyRead) {
+                key = userKey(request);
+                keyRead = true;
+            }
+            if (layer.users() != null && (key == null || !layer.users().contains(key))) {
+                continue;
+            }
+            if (key != null) {
+                int bucket = Buckets.of(saltPrefix, key);
+                return decision(layer.pick(bucket), layer.name(), bucket, null);
+            }
+            switch (config.anonymous()) {
+                case BASELINE:
+                    return decision(config.baseline(), ANONYMOUS_LAYER, -1, null);
+                case RANDOM: {
+                    int bucket = ThreadLocalRandom.current().nextInt(Buckets.COUNT);
+                    return decision(layer.pick(bucket), layer.name(), bucket, null);
+                }
+                default: {
+                    String id = newUserId();
+                    int bucket = Buckets.of(saltPrefix, id);
+                    return decision(layer.pick(bucket), layer.name(), bucket, id);
+                }
+            }
+        }
+        return decision(config.baseline(), DEFAULT_LAYER, -1, null);
+    }
+
+    /** The bucket of a known user key, as {@code POST /feedback} and {@code simulate} need it. */
+    public int bucketOf(String userKey) {
+        return Buckets.of(saltPrefix, userKey);
+    }
+
+    /** The user key of a request: the first configured source present, then the anonymous cookie. */
+    public String userKey(RequestView request) {
+        for (KeySource source : userKey) {
+            String v = source.kind() == KeySource.Kind.IP ? clientAddress.of(request) : Attributes.read(request, source);
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        if (config.anonymous() == RolloutConfig.Anonymous.COOKIE) {
+            return Attributes.cookie(request.header("Cookie"), ANONYMOUS_COOKIE);
+        }
+        return null;
+    }
+
+    private RouteDecision decision(String variant, String layer, int bucket, String newUserId) {
+        return new RouteDecision(this, variant, layer, bucket, config.variants().get(variant), newUserId);
+    }
+
+    private static String newUserId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    }
+}

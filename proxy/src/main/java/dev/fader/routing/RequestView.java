@@ -1,0 +1,25 @@
+package dev.fader.routing;
+
+/**
+ * What routing may read of a request. The proxy adapts Netty's request to it; {@code explain} and
+ * {@code simulate} build one from the command line.
+ */
+public interface RequestView {
+    /** Lower-cased host without port, or "" when absent. */
+    String host();
+
+    /** The path, without query string. */
+    String path();
+
+    /** First value of a header, or null. */
+    String header(String name);
+
+    /** The raw query string after '?', or null. */
+    String rawQuery();
+
+    /** The socket peer's IP address bytes (4 or 16), or null when unknown. */
+    byte[] peerAddress();
+
+    /** The socket peer's IP as text, or "" when unknown. */
+    String peerIp();
+}
