@@ -419,6 +419,7 @@ final class Exchange {
                 u.channel().close();
             }
         }
+        client.flush(); // the upstream's read-complete will not reach us any more
         record(Outcome.Kind.ofStatus(status));
         front.exchangeDone(keepAliveClient && !closeClientAfter);
     }
