@@ -55,10 +55,10 @@ public final class ConfigLoader {
             throw new ConfigException(problems.sorted());
         }
         if (root == null) {
-            problems.at((org.yaml.snakeyaml.error.Mark) null, "file is empty (expected: at least listen and upstreams)");
+            problems.at((org.yaml.snakeyaml.error.Mark) null, "the file is empty (expected: at least listen and upstreams)");
             throw new ConfigException(problems.sorted());
         }
-        FaderConfig config = read(file, YamlMap.of(root, "file", problems).allow(TOP_KEYS));
+        FaderConfig config = read(file, YamlMap.of(root, "", problems).allow(TOP_KEYS));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.sorted());
         }
@@ -69,7 +69,7 @@ public final class ConfigLoader {
         Problems problems = top.problems();
         Address listen = null;
         if (!top.has("listen")) {
-            problems.at(top.node(), "file: missing required key 'listen' (expected: host:port or a port)");
+            problems.at(top.node(), "top level: missing required key 'listen' (expected: host:port or a port)");
         } else {
             listen = top.parsed("listen", Address::parse).orElse(null);
         }
@@ -91,7 +91,7 @@ public final class ConfigLoader {
     private static Map<String, UpstreamConfig> readUpstreams(YamlMap top) {
         Map<String, UpstreamConfig> out = new LinkedHashMap<>();
         if (!top.has("upstreams")) {
-            top.problems().at(top.node(), "file: missing required key 'upstreams' (expected: a mapping of pool names to endpoints)");
+            top.problems().at(top.node(), "top level: missing required key 'upstreams' (expected: a mapping of pool names to endpoints)");
             return out;
         }
         YamlMap pools = top.map("upstreams").orElseThrow();

@@ -36,15 +36,15 @@ final class YamlMap {
             for (NodeTuple tuple : mapping.getValue()) {
                 Node keyNode = tuple.getKeyNode();
                 if (!(keyNode instanceof ScalarNode scalar)) {
-                    problems.at(keyNode, where + ": keys must be plain names");
+                    problems.at(keyNode, map.label() + ": keys must be plain names");
                     continue;
                 }
                 if (map.entries.putIfAbsent(scalar.getValue(), tuple) != null) {
-                    problems.at(keyNode, where + ": duplicate key '" + scalar.getValue() + "'");
+                    problems.at(keyNode, map.label() + ": duplicate key '" + scalar.getValue() + "'");
                 }
             }
         } else if (!isNull(node)) {
-            problems.at(node, where + ": expected a mapping (key: value), found " + describe(node));
+            problems.at(node, map.label() + ": expected a mapping (key: value), found " + describe(node));
         }
         return map;
     }
@@ -55,6 +55,15 @@ final class YamlMap {
 
     String where() {
         return where;
+    }
+
+    /** The dotted path of a key below this mapping, as messages name it. */
+    String child(String key) {
+        return where.isEmpty() ? key : where + "." + key;
+    }
+
+    private String label() {
+        return where.isEmpty() ? "top level" : where;
     }
 
     Problems problems() {
@@ -72,7 +81,7 @@ final class YamlMap {
                 continue;
             }
             String hint = Spelling.nearest(e.getKey(), known).map(k -> " (did you mean '" + k + "'?)").orElse("");
-            problems.at(e.getValue().getKeyNode(), where + ": unknown key '" + e.getKey() + "'" + hint
+            problems.at(e.getValue().getKeyNode(), label() + ": unknown key '" + e.getKey() + "'" + hint
                     + "; expected one of " + String.join(", ", known.stream().sorted().toList()));
         }
         return this;
@@ -93,21 +102,21 @@ final class YamlMap {
     }
 
     Optional<String> string(String key) {
-        return value(key).flatMap(n -> scalar(n, where + "." + key));
+        return value(key).flatMap(n -> scalar(n, child(key)));
     }
 
     String required(String key) {
         Optional<String> s = string(key);
         if (s.isEmpty() && !entries.containsKey(key)) {
-            problems.at(node, where + ": missing required key '" + key + "'");
+            problems.at(node, label() + ": missing required key '" + key + "'");
         } else if (s.isEmpty() && isNull(entries.get(key).getValueNode())) {
-            problems.at(entries.get(key).getValueNode(), where + "." + key + ": must not be empty");
+            problems.at(entries.get(key).getValueNode(), child(key) + ": must not be empty");
         }
         return s.orElse(null);
     }
 
     Optional<YamlMap> map(String key) {
-        return value(key).map(n -> YamlMap.of(n, where + "." + key, problems));
+        return value(key).map(n -> YamlMap.of(n, child(key), problems));
     }
 
     /** A list value; a single scalar is accepted as a list of one, as operators often write. */
@@ -122,14 +131,14 @@ final class YamlMap {
         if (v.get() instanceof ScalarNode) {
             return List.of(v.get());
         }
-        problems.at(v.get(), where + "." + key + ": expected a list, found " + describe(v.get()));
+        problems.at(v.get(), child(key) + ": expected a list, found " + describe(v.get()));
         return List.of();
     }
 
     List<String> strings(String key) {
         List<String> out = new ArrayList<>();
         for (Node n : list(key)) {
-            scalar(n, where + "." + key).ifPresent(out::add);
+            scalar(n, child(key)).ifPresent(out::add);
         }
         return out;
     }
@@ -140,7 +149,7 @@ final class YamlMap {
         if (v.isEmpty()) {
             return Optional.empty();
         }
-        return parse(v.get(), where + "." + key, parse);
+        return parse(v.get(), child(key), parse);
     }
 
     <T> Optional<T> parse(Node n, String what, Function<String, T> parse) {

@@ -1,0 +1,21 @@
+# Build stage: the same Maven build as CI, tests left to CI.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+COPY proxy/pom.xml proxy/
+RUN mvn -B -q -pl proxy -am dependency:go-offline
+COPY proxy proxy
+RUN mvn -B -q -DskipTests package
+
+# Runtime stage: a JRE and the one jar.
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 fader && mkdir -p /etc/fader /var/lib/fader && chown fader /var/lib/fader
+COPY --from=build /src/proxy/target/fader.jar /opt/fader/fader.jar
+COPY config/canary-10.yaml /etc/fader/rollout.yaml
+USER fader
+WORKDIR /var/lib/fader
+# 8080: proxy (listen:), 9901: admin API and /metrics (admin:). The config must listen on 0.0.0.0 in a container.
+EXPOSE 8080 9901
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["java", "-XX:+UseParallelGC", "-XX:MaxRAMPercentage=75", "-jar", "/opt/fader/fader.jar"]
+CMD ["run", "--config", "/etc/fader/rollout.yaml"]

@@ -1,0 +1,105 @@
+package dev.fader.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code validate} prints the exact file:line:column message for each broken fixture, and OK for the examples. */
+class ValidateCommandTest {
+    static final Path BROKEN = Path.of("src/test/resources/broken");
+
+    static Map<String, List<String>> expectations() {
+        Map<String, List<String>> expect = new LinkedHashMap<>();
+        expect.put("bad-address", List.of(
+                "6:9: upstreams.stable.endpoints: port 99999 in '127.0.0.1:99999' is out of range (expected: 0..65535)"));
+        expect.put("dangling-upstream", List.of(
+                "8:41: rollout 'web'.variants.canary: unknown upstream 'canry' (did you mean 'canary'?) (expected one of: stable, canary)"));
+        expect.put("duplicate-rollout", List.of(
+                "7:11: rollouts: duplicate rollout name 'web'"));
+        expect.put("empty-pool", List.of(
+                "4:13: upstreams.canary: empty pool (expected: at least one endpoint host:port)"));
+        expect.put("layer-without-split", List.of(
+                "10:9: rollout 'web' layer 'staff': selects users but gives them nothing (expected: a split, e.g. split: { canary: 100% })"));
+        expect.put("many-errors", List.of(
+                "1:9: listen: 'localhost:http' has no valid port (expected: host:port with port 0..65535)",
+                "3:42: upstreams.stable: unknown key 'weight'; expected one of endpoints",
+                "6:15: rollout 'web': baseline 'stabel' is not a variant (expected one of: stable)"));
+        expect.put("split-over-100", List.of(
+                "10:12: rollout 'models'.split: shares add up to 110% (expected: at most 100%)"));
+        expect.put("three-decimals", List.of(
+                "8:22: rollout 'web'.split.canary: '0.125%' has more than two decimals (expected: a multiple of 0.01%)"));
+        expect.put("unknown-key", List.of(
+                "1:1: top level: missing required key 'upstreams' (expected: a mapping of pool names to endpoints)",
+                "2:1: top level: unknown key 'upstreems' (did you mean 'upstreams'?); expected one of access-log, admin, admin-token, client-header-timeout, connect-timeout, drain-timeout, feedback, idle-timeout, listen, max-body-size, max-connections, max-header-size, max-idle-per-endpoint, max-request-line, response-timeout, rollouts, trusted-proxies, upstream-idle-timeout, upstreams"));
+        expect.put("unknown-variant", List.of(
+                "11:18: rollout 'web' layer 'everyone'.split: unknown variant 'canery' (did you mean 'canary'?) (expected one of: stable, canary)"));
+        expect.put("when-on-nothing", List.of(
+                "10:15: rollout 'web' layer 'staff'.when: names nothing to match (expected: exactly one of header, cookie or query)"));
+        expect.put("yaml-syntax", List.of(
+                "3:40: YAML syntax: expected ',' or ']', but got }"));
+        return expect;
+    }
+
+    static Stream<String> fixtures() {
+        return expectations().keySet().stream();
+    }
+
+    @ParameterizedTest(name = "{0}.yaml")
+    @MethodSource("fixtures")
+    void brokenFileIsRefusedWithPositionedErrors(String name) {
+        Path file = BROKEN.resolve(name + ".yaml");
+        Result r = validate(file.toString());
+        assertThat(r.status).isEqualTo(1);
+        List<String> expected = expectations().get(name).stream().map(e -> file + ":" + e).toList();
+        assertThat(r.out.lines().toList()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void everyBrokenFixtureHasAnExpectation() throws IOException {
+        try (Stream<Path> files = Files.list(BROKEN)) {
+            assertThat(files.map(p -> p.getFileName().toString().replace(".yaml", "")))
+                    .containsExactlyInAnyOrderElementsOf(expectations().keySet());
+        }
+    }
+
+    @Test
+    void everyExampleConfigValidates() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("../config"))) {
+            List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            assertThat(yamls).isNotEmpty();
+            for (Path p : yamls) {
+                Result r = validate(p.toString());
+                assertThat(r.out).as(p.toString()).isEqualTo(p + ": OK\n");
+                assertThat(r.status).isZero();
+            }
+        }
+    }
+
+    record Result(int status, String out) {
+    }
+
+    static synchronized Result validate(String... files) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            String[] args = Stream.concat(Stream.of("validate"), Stream.of(files)).toArray(String[]::new);
+            int status = Main.execute(args);
+            return new Result(status, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(saved);
+        }
+    }
+}
