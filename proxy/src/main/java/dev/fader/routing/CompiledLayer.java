@@ -79,6 +79,18 @@ public final class CompiledLayer {
         return shares.getOrDefault(variant, 0);
     }
 
+    /** The buckets of {@code variant} as [from, to), or "the rest" for the baseline. */
+    String rangeOf(String variant) {
+        int from = 0;
+        for (int i = 0; i < variants.length; i++) {
+            if (variants[i].equals(variant)) {
+                return "[" + from + ", " + upper[i] + ")";
+            }
+            from = upper[i];
+        }
+        return "[" + from + ", " + Buckets.COUNT + ") (the rest)";
+    }
+
     String pick(int bucket) {
         for (int i = 0; i < upper.length; i++) {
             if (bucket < upper[i]) {
@@ -88,7 +100,7 @@ public final class CompiledLayer {
         return baseline;
     }
 
-    String describeTest() {
+    public String describeTest() {
         if (force != null) {
             return "force by " + force;
         }

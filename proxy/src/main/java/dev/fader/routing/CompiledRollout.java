@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /** One rollout ready to decide: the first layer that applies picks the variant. */
 public final class CompiledRollout {
@@ -79,45 +80,77 @@ public final class CompiledRollout {
     }
 
     public RouteDecision decide(RequestView request) {
+        return decide(request, null);
+    }
+
+    /**
+     * Walks the layers in order; the first that applies decides. {@code trace}, when not null, hears
+     * why each layer did or did not apply ({@code explain} prints it); the proxy passes null.
+     */
+    public RouteDecision decide(RequestView request, Consumer<String> trace) {
         String key = null;
         boolean keyRead = false;
         for (CompiledLayer layer : layers) {
             if (layer.isForce()) {
                 String wanted = Attributes.read(request, layer.force());
                 if (wanted != null && config.variants().containsKey(wanted)) {
+                    note(trace, layer, "applies: " + layer.force() + " names variant '" + wanted + "'");
                     return decision(wanted, layer.name(), -1, null);
                 }
+                note(trace, layer, wanted == null ? "skipped: " + layer.force() + " absent"
+                        : "skipped: " + layer.force() + " = '" + wanted + "' names no variant");
                 continue;
             }
             if (layer.when() != null && !layer.when().test(request)) {
+                note(trace, layer, "skipped: no match for " + layer.when());
                 continue;
             }
             if (!keyRead) {
                 key = userKey(request);
                 keyRead = true;
+                if (trace != null) {
+                    trace.accept(key == null ? "user key: none found (anonymous: " + config.anonymous().name().toLowerCase()
+                            + ")" : "user key: found, bucket " + Buckets.of(saltPrefix, key)
+                            + " = murmur3_x86_32(\"" + saltPrefix + "<key>\") mod 10000");
+                }
             }
             if (layer.users() != null && (key == null || !layer.users().contains(key))) {
+                note(trace, layer, "skipped: user key not in its allow-list of " + layer.users().size());
                 continue;
             }
             if (key != null) {
                 int bucket = Buckets.of(saltPrefix, key);
-                return decision(layer.pick(bucket), layer.name(), bucket, null);
+                String v = layer.pick(bucket);
+                note(trace, layer, "applies: bucket " + bucket + " falls in " + v + "'s range " + layer.rangeOf(v));
+                return decision(v, layer.name(), bucket, null);
             }
             switch (config.anonymous()) {
                 case BASELINE:
+                    note(trace, layer, "applies: anonymous users go to the baseline");
                     return decision(config.baseline(), ANONYMOUS_LAYER, -1, null);
                 case RANDOM: {
                     int bucket = ThreadLocalRandom.current().nextInt(Buckets.COUNT);
+                    note(trace, layer, "applies: anonymous, random bucket " + bucket);
                     return decision(layer.pick(bucket), layer.name(), bucket, null);
                 }
                 default: {
                     String id = newUserId();
                     int bucket = Buckets.of(saltPrefix, id);
+                    note(trace, layer, "applies: anonymous, new " + ANONYMOUS_COOKIE + " cookie, bucket " + bucket);
                     return decision(layer.pick(bucket), layer.name(), bucket, id);
                 }
             }
         }
+        if (trace != null) {
+            trace.accept("no layer applied: the baseline takes the request");
+        }
         return decision(config.baseline(), DEFAULT_LAYER, -1, null);
+    }
+
+    private static void note(Consumer<String> trace, CompiledLayer layer, String why) {
+        if (trace != null) {
+            trace.accept("layer " + layer.name() + ": " + why);
+        }
     }
 
     /** The bucket of a known user key, as {@code POST /feedback} and {@code simulate} need it. */

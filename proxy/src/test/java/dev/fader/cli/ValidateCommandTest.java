@@ -2,16 +2,14 @@ package dev.fader.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import dev.fader.testing.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -60,10 +58,10 @@ class ValidateCommandTest {
     @MethodSource("fixtures")
     void brokenFileIsRefusedWithPositionedErrors(String name) {
         Path file = BROKEN.resolve(name + ".yaml");
-        Result r = validate(file.toString());
-        assertThat(r.status).isEqualTo(1);
+        Cli.Result r = validate(file.toString());
+        assertThat(r.status()).isEqualTo(1);
         List<String> expected = expectations().get(name).stream().map(e -> file + ":" + e).toList();
-        assertThat(r.out.lines().toList()).containsExactlyElementsOf(expected);
+        assertThat(r.out().lines().toList()).containsExactlyElementsOf(expected);
     }
 
     @Test
@@ -80,26 +78,14 @@ class ValidateCommandTest {
             List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
             assertThat(yamls).isNotEmpty();
             for (Path p : yamls) {
-                Result r = validate(p.toString());
-                assertThat(r.out).as(p.toString()).isEqualTo(p + ": OK\n");
-                assertThat(r.status).isZero();
+                Cli.Result r = validate(p.toString());
+                assertThat(r.out()).as(p.toString()).isEqualTo(p + ": OK\n");
+                assertThat(r.status()).isZero();
             }
         }
     }
 
-    record Result(int status, String out) {
-    }
-
-    static synchronized Result validate(String... files) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            String[] args = Stream.concat(Stream.of("validate"), Stream.of(files)).toArray(String[]::new);
-            int status = Main.execute(args);
-            return new Result(status, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(saved);
-        }
+    static Cli.Result validate(String... files) {
+        return Cli.run(Stream.concat(Stream.of("validate"), Stream.of(files)).toArray(String[]::new));
     }
 }
