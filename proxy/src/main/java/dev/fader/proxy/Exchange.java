@@ -105,16 +105,7 @@ final class Exchange {
             reject(HttpResponseStatus.NOT_FOUND, "no rollout matches host '" + host + "' and path '" + view.path() + "'");
             return;
         }
-        ForwardHeaders.stripHopByHop(h, upgrading);
-        if (chunked) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        requestId = ForwardHeaders.addForwarding(h, view.peerIp());
-        ForwardHeaders.addVia(h, http10);
-        h.set(ForwardHeaders.X_FADER_VARIANT, decision.variant());
-        h.set(ForwardHeaders.X_FADER_ROLLOUT, decision.rollout().name());
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        request.setUri(NettyRequestView.originForm(request.uri()));
+        requestId = ForwardHeaders.forUpstream(request, decision, view.peerIp(), upgrading, chunked);
         pool = table.upstream(decision.upstream());
         if (pool == null || pool.endpoints().isEmpty()) {
             fail(HttpResponseStatus.SERVICE_UNAVAILABLE, Outcome.Kind.CONNECT_ERROR, "variant '" + decision.variant()
@@ -301,31 +292,11 @@ final class Exchange {
     }
 
     private void prepareResponse(HttpResponse r) {
+        // The rest of a request body cannot be skipped safely, so an early answer ends the connection.
+        boolean mustClose = !requestComplete || front.draining();
+        closeClientAfter |= ForwardHeaders.forClient(r, http10, headRequest, mustClose || !keepAliveClient);
         HttpHeaders h = r.headers();
-        boolean chunked = HttpUtil.isTransferEncodingChunked(r);
-        boolean sized = h.contains(HttpHeaderNames.CONTENT_LENGTH);
-        int code = r.status().code();
-        ForwardHeaders.stripHopByHop(h, false);
-        ForwardHeaders.addVia(h, false);
-        boolean bodiless = code == 204 || code == 304;
-        if (!sized && !bodiless && (chunked || !headRequest)) {
-            if (http10) {
-                closeClientAfter = true; // an HTTP/1.0 client learns the end of the body from the close
-            } else {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        }
-        if (!requestComplete || front.draining()) {
-            closeClientAfter = true; // the rest of the request body cannot be skipped safely
-        }
-        if (!keepAliveClient || closeClientAfter) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        r.setProtocolVersion(HttpVersion.HTTP_1_1);
-        CompiledRollout rollout = decision.rollout();
-        if (rollout.explain()) {
+        if (decision.rollout().explain()) {
             h.set(ForwardHeaders.X_FADER_DECISION, decision.explainHeader(table.epoch()));
         }
         if (decision.newUserId() != null) {

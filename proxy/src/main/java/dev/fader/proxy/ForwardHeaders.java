@@ -3,6 +3,11 @@ package dev.fader.proxy;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import dev.fader.routing.RouteDecision;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +67,56 @@ final class ForwardHeaders {
         } else {
             h.remove(HttpHeaderNames.UPGRADE);
         }
+    }
+
+    /**
+     * Rewrites a client request head for the upstream (origin-form target, HTTP/1.1, chunked framing kept,
+     * forwarding and decision headers added) and returns its request id.
+     */
+    static String forUpstream(HttpRequest r, RouteDecision decision, String peerIp, boolean upgrading,
+            boolean chunked) {
+        HttpHeaders h = r.headers();
+        boolean http10 = r.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        stripHopByHop(h, upgrading);
+        if (chunked) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        String id = addForwarding(h, peerIp);
+        addVia(h, http10);
+        h.set(X_FADER_VARIANT, decision.variant());
+        h.set(X_FADER_ROLLOUT, decision.rollout().name());
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        r.setUri(NettyRequestView.originForm(r.uri()));
+        return id;
+    }
+
+    /**
+     * Rewrites an upstream response head for the client: hop-by-hop fields out, Via in, framing redone
+     * (chunked for HTTP/1.1 clients when the length is unknown) and the keep-alive answer set. Returns
+     * true when the client connection must close after this response.
+     */
+    static boolean forClient(HttpResponse r, boolean http10, boolean headRequest, boolean close) {
+        HttpHeaders h = r.headers();
+        boolean chunked = HttpUtil.isTransferEncodingChunked(r);
+        boolean sized = h.contains(HttpHeaderNames.CONTENT_LENGTH);
+        int code = r.status().code();
+        stripHopByHop(h, false);
+        addVia(h, false);
+        boolean bodiless = code == 204 || code == 304;
+        if (!sized && !bodiless && (chunked || !headRequest)) {
+            if (http10) {
+                close = true; // an HTTP/1.0 client learns where the body ends from the close
+            } else {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (close) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        return close;
     }
 
     static void addVia(HttpHeaders h, boolean http10) {
