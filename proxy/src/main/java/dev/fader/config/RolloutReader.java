@@ -72,8 +72,8 @@ final class RolloutReader {
             YamlMap m = r.map("match").orElseThrow().allow(Set.of("host", "path-prefix"));
             host = m.string("host").map(String::toLowerCase).orElse(null);
             pathPrefix = m.parsed("path-prefix", s -> {
-                if (!s.startsWith("/")) {
-                    throw new IllegalArgumentException("'" + s + "' does not start with / (expected: a path such as /api)");
+                if (!s.startsWith("/") || s.indexOf('?') >= 0) {
+                    throw new IllegalArgumentException("'" + s + "' is not a path prefix (expected: a path such as /api, without ?)");
                 }
                 return s;
             }).orElse("/");

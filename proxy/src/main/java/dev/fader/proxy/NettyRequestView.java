@@ -8,15 +8,17 @@ import java.net.SocketAddress;
 import java.util.Locale;
 
 /** Routing's view of the current request of one client connection; reused across its requests. */
-final class NettyRequestView implements RequestView {
+public final class NettyRequestView implements RequestView {
     private final byte[] peerAddress;
     private final String peerIp;
     private HttpRequest request;
+    private String uri;
+    // Computed on first use: most requests need neither a host match nor a query parameter.
     private String host;
     private String path;
     private String query;
 
-    NettyRequestView(SocketAddress remote) {
+    public NettyRequestView(SocketAddress remote) {
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             this.peerAddress = inet.getAddress().getAddress();
             this.peerIp = inet.getAddress().getHostAddress();
@@ -26,14 +28,12 @@ final class NettyRequestView implements RequestView {
         }
     }
 
-    void reset(HttpRequest r) {
+    public void reset(HttpRequest r) {
         this.request = r;
-        String h = r.headers().get(HttpHeaderNames.HOST);
-        this.host = h == null ? "" : stripPort(h).toLowerCase(Locale.ROOT);
-        String uri = originForm(r.uri());
-        int q = uri.indexOf('?');
-        this.path = q < 0 ? uri : uri.substring(0, q);
-        this.query = q < 0 ? null : uri.substring(q + 1);
+        this.uri = originForm(r.uri());
+        this.host = null;
+        this.path = null;
+        this.query = null;
     }
 
     /** Absolute-form targets (GET http://host/x) become origin-form for routing and for the upstream. */
@@ -60,12 +60,25 @@ final class NettyRequestView implements RequestView {
 
     @Override
     public String host() {
+        if (host == null) {
+            String h = request.headers().get(HttpHeaderNames.HOST);
+            host = h == null ? "" : stripPort(h).toLowerCase(Locale.ROOT);
+        }
         return host;
     }
 
     @Override
     public String path() {
+        if (path == null) {
+            int q = uri.indexOf('?');
+            path = q < 0 ? uri : uri.substring(0, q);
+        }
         return path;
+    }
+
+    @Override
+    public boolean pathStartsWith(String prefix) {
+        return uri.startsWith(prefix); // a prefix holds no '?', so it can only match within the path
     }
 
     @Override
@@ -75,7 +88,11 @@ final class NettyRequestView implements RequestView {
 
     @Override
     public String rawQuery() {
-        return query;
+        if (query == null) {
+            int q = uri.indexOf('?');
+            query = q < 0 ? "" : uri.substring(q + 1);
+        }
+        return query.isEmpty() ? null : query;
     }
 
     @Override

@@ -65,11 +65,11 @@ public final class CompiledRollout {
         return config.explain();
     }
 
-    boolean matches(String host, String path) {
-        if (config.host() != null && !hostMatches(config.host(), host)) {
+    boolean matches(RequestView request) {
+        if (config.host() != null && !hostMatches(config.host(), request.host())) {
             return false;
         }
-        return path.startsWith(config.pathPrefix());
+        return request.pathStartsWith(config.pathPrefix());
     }
 
     private static boolean hostMatches(String pattern, String host) {
@@ -94,15 +94,21 @@ public final class CompiledRollout {
             if (layer.isForce()) {
                 String wanted = Attributes.read(request, layer.force());
                 if (wanted != null && config.variants().containsKey(wanted)) {
-                    note(trace, layer, "applies: " + layer.force() + " names variant '" + wanted + "'");
+                    if (trace != null) { // built only when explaining: the hot path allocates no text
+                        note(trace, layer, "applies: " + layer.force() + " names variant '" + wanted + "'");
+                    }
                     return decision(wanted, layer.name(), -1, null);
                 }
-                note(trace, layer, wanted == null ? "skipped: " + layer.force() + " absent"
-                        : "skipped: " + layer.force() + " = '" + wanted + "' names no variant");
+                if (trace != null) { // built only when explaining: the hot path allocates no text
+                    note(trace, layer, wanted == null ? "skipped: " + layer.force() + " absent"
+                            : "skipped: " + layer.force() + " = '" + wanted + "' names no variant");
+                }
                 continue;
             }
             if (layer.when() != null && !layer.when().test(request)) {
-                note(trace, layer, "skipped: no match for " + layer.when());
+                if (trace != null) { // built only when explaining: the hot path allocates no text
+                    note(trace, layer, "skipped: no match for " + layer.when());
+                }
                 continue;
             }
             if (!keyRead) {
@@ -115,28 +121,38 @@ public final class CompiledRollout {
                 }
             }
             if (layer.users() != null && (key == null || !layer.users().contains(key))) {
-                note(trace, layer, "skipped: user key not in its allow-list of " + layer.users().size());
+                if (trace != null) { // built only when explaining: the hot path allocates no text
+                    note(trace, layer, "skipped: user key not in its allow-list of " + layer.users().size());
+                }
                 continue;
             }
             if (key != null) {
                 int bucket = Buckets.of(saltPrefix, key);
                 String v = layer.pick(bucket);
-                note(trace, layer, "applies: bucket " + bucket + " falls in " + v + "'s range " + layer.rangeOf(v));
+                if (trace != null) { // built only when explaining: the hot path allocates no text
+                    note(trace, layer, "applies: bucket " + bucket + " falls in " + v + "'s range " + layer.rangeOf(v));
+                }
                 return decision(v, layer.name(), bucket, null);
             }
             switch (config.anonymous()) {
                 case BASELINE:
-                    note(trace, layer, "applies: anonymous users go to the baseline");
+                    if (trace != null) { // built only when explaining: the hot path allocates no text
+                        note(trace, layer, "applies: anonymous users go to the baseline");
+                    }
                     return decision(config.baseline(), ANONYMOUS_LAYER, -1, null);
                 case RANDOM: {
                     int bucket = ThreadLocalRandom.current().nextInt(Buckets.COUNT);
-                    note(trace, layer, "applies: anonymous, random bucket " + bucket);
+                    if (trace != null) { // built only when explaining: the hot path allocates no text
+                        note(trace, layer, "applies: anonymous, random bucket " + bucket);
+                    }
                     return decision(layer.pick(bucket), layer.name(), bucket, null);
                 }
                 default: {
                     String id = newUserId();
                     int bucket = Buckets.of(saltPrefix, id);
-                    note(trace, layer, "applies: anonymous, new " + ANONYMOUS_COOKIE + " cookie, bucket " + bucket);
+                    if (trace != null) { // built only when explaining: the hot path allocates no text
+                        note(trace, layer, "applies: anonymous, new " + ANONYMOUS_COOKIE + " cookie, bucket " + bucket);
+                    }
                     return decision(layer.pick(bucket), layer.name(), bucket, id);
                 }
             }

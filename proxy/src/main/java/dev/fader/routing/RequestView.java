@@ -11,6 +11,11 @@ public interface RequestView {
     /** The path, without query string. */
     String path();
 
+    /** Whether the path starts with {@code prefix} (which never holds '?'). */
+    default boolean pathStartsWith(String prefix) {
+        return path().startsWith(prefix);
+    }
+
     /** First value of a header, or null. */
     String header(String name);
 

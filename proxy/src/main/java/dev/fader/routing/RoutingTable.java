@@ -68,17 +68,21 @@ public final class RoutingTable {
     }
 
     /** The first rollout whose match fits, or null when none owns the request. */
-    public CompiledRollout match(String host, String path) {
+    public CompiledRollout match(RequestView request) {
         for (CompiledRollout r : rollouts) {
-            if (r.matches(host, path)) {
+            if (r.matches(request)) {
                 return r;
             }
         }
         return null;
     }
 
+    public CompiledRollout match(String host, String path) {
+        return match(SyntheticRequest.builder().host(host).path(path).build());
+    }
+
     public RouteDecision decide(RequestView request) {
-        CompiledRollout r = match(request.host(), request.path());
+        CompiledRollout r = match(request);
         return r == null ? null : r.decide(request);
     }
 }

@@ -4,6 +4,7 @@ import dev.fader.config.Cidr;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** A request described by hand, for {@code explain}, {@code simulate} and {@code POST /feedback}. */
 public final class SyntheticRequest implements RequestView {
@@ -18,7 +19,8 @@ public final class SyntheticRequest implements RequestView {
         int q = b.path.indexOf('?');
         this.path = q < 0 ? b.path : b.path.substring(0, q);
         this.query = q < 0 ? null : b.path.substring(q + 1);
-        Map<String, String> h = new LinkedHashMap<>(b.headers);
+        Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        h.putAll(b.headers);
         if (!b.cookies.isEmpty()) {
             StringBuilder c = new StringBuilder();
             b.cookies.forEach((k, v) -> c.append(c.length() == 0 ? "" : "; ").append(k).append('=').append(v));
@@ -44,7 +46,7 @@ public final class SyntheticRequest implements RequestView {
 
     @Override
     public String header(String name) {
-        return headers.get(name.toLowerCase(Locale.ROOT));
+        return headers.get(name);
     }
 
     @Override
