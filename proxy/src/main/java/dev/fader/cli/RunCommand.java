@@ -2,6 +2,7 @@ package dev.fader.cli;
 
 import dev.fader.config.ConfigException;
 import dev.fader.config.ConfigLoader;
+import dev.fader.config.Durations;
 import dev.fader.config.FaderConfig;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.proxy.ProxyServer;
@@ -48,21 +49,14 @@ final class RunCommand implements Callable<Integer> {
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
         }
         Signals.onHangup(() -> reload(server, epoch));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                log.info("draining (up to {})", server.table().config().limits().drainTimeout());
-                boolean clean = server.drain(server.table().config().limits().drainTimeout());
-                log.info(clean ? "drained; exiting" : "drain timeout; closing remaining connections");
-                server.close();
-                deletePidFile();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                stopped.countDown();
-            }
-        }, "fader-shutdown"));
-        stopped.await();
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        stop.await();
+        log.info("draining (up to {})", Durations.format(server.table().config().limits().drainTimeout()));
+        boolean clean = server.drain(server.table().config().limits().drainTimeout());
+        log.info(clean ? "drained; exiting" : "drain timeout; closing the remaining connections");
+        server.close();
+        deletePidFile();
         return 0;
     }
 

@@ -11,10 +11,28 @@ final class Signals {
     }
 
     static void onHangup(Runnable action) {
+        if (!handle("HUP", action)) {
+            log.warn("SIGHUP is not available on this platform; reload with POST /reload instead");
+        }
+    }
+
+    /**
+     * SIGTERM and SIGINT run {@code action} instead of the JVM's default, which would exit with 143
+     * right after the shutdown hooks; we want to drain and then exit 0, as the contract says.
+     */
+    static void onTerminate(Runnable action) {
+        if (!handle("TERM", action) | !handle("INT", action)) {
+            log.warn("SIGTERM/SIGINT handling is not available on this platform; shutdown will not drain");
+        }
+    }
+
+    private static boolean handle(String name, Runnable action) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> action.run());
+            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
+            return true;
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
-            log.warn("SIGHUP is not available on this platform ({}); reload with POST /reload instead", e.toString());
+            log.debug("signal {} unavailable: {}", name, e.toString());
+            return false;
         }
     }
 }

@@ -82,7 +82,7 @@ public final class NettyRequestView implements RequestView {
     }
 
     @Override
-    public String header(String name) {
+    public String header(CharSequence name) {
         return request.headers().get(name);
     }
 

@@ -2,6 +2,7 @@ package dev.fader.routing;
 
 import dev.fader.config.Condition;
 import dev.fader.config.KeySource;
+import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -9,6 +10,7 @@ import java.util.regex.Pattern;
 /** A compiled {@code when}: reads one attribute and tests it; an absent attribute never matches. */
 final class AttributeTest {
     private final KeySource source;
+    private final AsciiString name;
     private final Condition.Op op;
     private final Set<String> exact;
     private final List<String> prefixes;
@@ -16,6 +18,7 @@ final class AttributeTest {
 
     AttributeTest(Condition c) {
         this.source = c.source();
+        this.name = new AsciiString(c.source().name());
         this.op = c.op();
         this.exact = Set.copyOf(c.values());
         this.prefixes = List.copyOf(c.values());
@@ -23,7 +26,7 @@ final class AttributeTest {
     }
 
     boolean test(RequestView request) {
-        String value = Attributes.read(request, source);
+        String value = Attributes.read(request, source, name);
         if (value == null) {
             return false;
         }

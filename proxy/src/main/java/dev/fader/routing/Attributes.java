@@ -1,6 +1,7 @@
 package dev.fader.routing;
 
 import dev.fader.config.KeySource;
+import io.netty.util.AsciiString;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -9,10 +10,14 @@ final class Attributes {
     private Attributes() {
     }
 
-    static String read(RequestView request, KeySource source) {
+    static final AsciiString COOKIE = AsciiString.cached("cookie");
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+
+    /** {@code headerName} is the source's name as an AsciiString, whose hash Netty's headers reuse. */
+    static String read(RequestView request, KeySource source, AsciiString headerName) {
         return switch (source.kind()) {
-            case HEADER -> blankToNull(request.header(source.name()));
-            case COOKIE -> cookie(request.header("Cookie"), source.name());
+            case HEADER -> blankToNull(request.header(headerName));
+            case COOKIE -> cookie(request.header(COOKIE), source.name());
             case QUERY -> query(request.rawQuery(), source.name());
             case IP -> null; // resolved by ClientAddress, which knows the trusted proxies
         };

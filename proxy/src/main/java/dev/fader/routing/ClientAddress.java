@@ -21,7 +21,7 @@ final class ClientAddress {
         if (trusted.isEmpty() || !isTrusted(request.peerAddress())) {
             return peer;
         }
-        String xff = request.header("X-Forwarded-For");
+        String xff = request.header(Attributes.X_FORWARDED_FOR);
         if (xff == null) {
             return peer;
         }

@@ -2,6 +2,7 @@ package dev.fader.routing;
 
 import dev.fader.config.KeySource;
 import dev.fader.config.LayerConfig;
+import io.netty.util.AsciiString;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +11,7 @@ import java.util.Set;
 public final class CompiledLayer {
     private final String name;
     private final KeySource force;
+    private final AsciiString forceName;
     private final AttributeTest when;
     private final Set<String> users;
     private final String baseline;
@@ -20,6 +22,7 @@ public final class CompiledLayer {
     CompiledLayer(LayerConfig config, String baseline, Map<String, Integer> shares) {
         this.name = config.name();
         this.force = config.force();
+        this.forceName = force == null ? null : new AsciiString(force.name());
         this.when = config.when() == null ? null : new AttributeTest(config.when());
         this.users = config.users();
         this.baseline = baseline;
@@ -49,6 +52,10 @@ public final class CompiledLayer {
 
     KeySource force() {
         return force;
+    }
+
+    AsciiString forceName() {
+        return forceName;
     }
 
     AttributeTest when() {

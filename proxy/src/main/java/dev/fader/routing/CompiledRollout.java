@@ -3,6 +3,7 @@ package dev.fader.routing;
 import dev.fader.config.KeySource;
 import dev.fader.config.LayerConfig;
 import dev.fader.config.RolloutConfig;
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ public final class CompiledRollout {
     private final RolloutConfig config;
     private final String saltPrefix;
     private final KeySource[] userKey;
+    private final AsciiString[] userKeyNames;
     private final List<CompiledLayer> layers;
     private final ClientAddress clientAddress;
 
@@ -27,6 +29,7 @@ public final class CompiledRollout {
         this.config = config;
         this.saltPrefix = config.salt() + ":";
         this.userKey = config.userKey().toArray(new KeySource[0]);
+        this.userKeyNames = config.userKey().stream().map(k -> new AsciiString(k.name())).toArray(AsciiString[]::new);
         this.clientAddress = clientAddress;
         List<CompiledLayer> list = new ArrayList<>();
         for (LayerConfig l : config.layers()) {
@@ -92,7 +95,7 @@ public final class CompiledRollout {
         boolean keyRead = false;
         for (CompiledLayer layer : layers) {
             if (layer.isForce()) {
-                String wanted = Attributes.read(request, layer.force());
+                String wanted = Attributes.read(request, layer.force(), layer.forceName());
                 if (wanted != null && config.variants().containsKey(wanted)) {
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: " + layer.force() + " names variant '" + wanted + "'");
@@ -176,14 +179,16 @@ public final class CompiledRollout {
 
     /** The user key of a request: the first configured source present, then the anonymous cookie. */
     public String userKey(RequestView request) {
-        for (KeySource source : userKey) {
-            String v = source.kind() == KeySource.Kind.IP ? clientAddress.of(request) : Attributes.read(request, source);
+        for (int i = 0; i < userKey.length; i++) {
+            KeySource source = userKey[i];
+            String v = source.kind() == KeySource.Kind.IP ? clientAddress.of(request)
+                    : Attributes.read(request, source, userKeyNames[i]);
             if (v != null && !v.isEmpty()) {
                 return v;
             }
         }
         if (config.anonymous() == RolloutConfig.Anonymous.COOKIE) {
-            return Attributes.cookie(request.header("Cookie"), ANONYMOUS_COOKIE);
+            return Attributes.cookie(request.header(Attributes.COOKIE), ANONYMOUS_COOKIE);
         }
         return null;
     }

@@ -17,7 +17,7 @@ public interface RequestView {
     }
 
     /** First value of a header, or null. */
-    String header(String name);
+    String header(CharSequence name);
 
     /** The raw query string after '?', or null. */
     String rawQuery();

@@ -45,8 +45,8 @@ public final class SyntheticRequest implements RequestView {
     }
 
     @Override
-    public String header(String name) {
-        return headers.get(name);
+    public String header(CharSequence name) {
+        return headers.get(name.toString());
     }
 
     @Override

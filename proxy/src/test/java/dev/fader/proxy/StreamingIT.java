@@ -144,7 +144,7 @@ class StreamingIT {
 
     @Test
     void upstreamConnectionsAreReused() throws Exception {
-        try (TestUpstream up = TestUpstream.start(() -> new ChannelHandler[] {new OkHandler(0)});
+        try (TestUpstream up = TestUpstream.start(() -> new ChannelHandler[] {new dev.fader.testing.OkHandler(0)});
              TestProxy proxy = TestProxy.start(config(up))) {
             for (int i = 0; i < 50; i++) {
                 var r = client.send(java.net.http.HttpRequest.newBuilder(proxy.uri("/r" + i))
@@ -157,7 +157,7 @@ class StreamingIT {
 
     @Test
     void drainLetsRequestsInFlightFinishAndRefusesNewConnections() throws Exception {
-        try (TestUpstream up = TestUpstream.start(() -> new ChannelHandler[] {new OkHandler(700)});
+        try (TestUpstream up = TestUpstream.start(() -> new ChannelHandler[] {new dev.fader.testing.OkHandler(700)});
              TestProxy proxy = TestProxy.start(config(up))) {
             CompletableFuture<java.net.http.HttpResponse<String>> inFlight = client.sendAsync(
                     java.net.http.HttpRequest.newBuilder(proxy.uri("/slow")).build(), BodyHandlers.ofString());
@@ -169,33 +169,6 @@ class StreamingIT {
             assertThat(inFlight.get().body()).isEqualTo("ok");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
             assertThatThrownBy(() -> new Socket("127.0.0.1", proxy.port()).close()).isInstanceOf(ConnectException.class);
-        }
-    }
-
-    /** Answers "ok" after {@code delayMillis}, keeping the connection alive. */
-    static final class OkHandler extends ChannelInboundHandlerAdapter {
-        private final long delayMillis;
-
-        OkHandler(long delayMillis) {
-            this.delayMillis = delayMillis;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            boolean last = msg instanceof LastHttpContent;
-            ReferenceCountUtil.release(msg);
-            if (!last) {
-                return;
-            }
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.copiedBuffer("ok", StandardCharsets.UTF_8));
-            r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 2);
-            if (delayMillis == 0) {
-                ctx.writeAndFlush(r);
-            } else {
-                ctx.executor().schedule(() -> ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE_ON_FAILURE),
-                        delayMillis, TimeUnit.MILLISECONDS);
-            }
         }
     }
 }
