@@ -2,7 +2,6 @@ package dev.fader.cli;
 
 import dev.fader.config.ConfigException;
 import dev.fader.config.ConfigLoader;
-import dev.fader.config.KeySource;
 import dev.fader.config.Percent;
 import dev.fader.feedback.Binomial;
 import dev.fader.routing.CompiledLayer;
@@ -58,7 +57,7 @@ final class SimulateCommand implements Callable<Integer> {
         for (CompiledRollout rollout : table.rollouts()) {
             Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
             for (String key : keys) {
-                RouteDecision d = rollout.decide(request(rollout, key));
+                RouteDecision d = rollout.decide(SyntheticRequest.forUser(rollout, key));
                 counts.computeIfAbsent(d.layer(), k -> new LinkedHashMap<>()).merge(d.variant(), 1L, Long::sum);
             }
             for (CompiledLayer layer : rollout.layers()) {
@@ -103,25 +102,5 @@ final class SimulateCommand implements Callable<Integer> {
             out.add("sim-" + Long.toHexString(r.nextLong()));
         }
         return out;
-    }
-
-    /** A request that carries {@code key} where the rollout looks first, on a path and host it owns. */
-    private static SyntheticRequest request(CompiledRollout rollout, String key) {
-        String host = rollout.config().host() == null ? "" : rollout.config().host().replace("*", "sim");
-        SyntheticRequest.Builder b = SyntheticRequest.builder().host(host).path(rollout.config().pathPrefix());
-        KeySource first = rollout.config().userKey().get(0);
-        switch (first.kind()) {
-            case HEADER -> b.header(first.name(), key);
-            case COOKIE -> b.cookie(first.name(), key);
-            case QUERY -> b.path(rollout.config().pathPrefix() + "?" + first.name() + "="
-                    + java.net.URLEncoder.encode(key, StandardCharsets.UTF_8));
-            case IP -> b.ip(ipOf(key));
-        }
-        return b.build();
-    }
-
-    private static String ipOf(String key) {
-        int h = dev.fader.routing.Murmur3.hashUtf8("ip:", key); // spreads simulated keys over 10.0.0.0/8
-        return "10." + ((h >>> 16) & 0xff) + "." + ((h >>> 8) & 0xff) + "." + (h & 0xff);
     }
 }

@@ -149,11 +149,13 @@ public final class ConfigLoader {
         if (f == null) {
             return d;
         }
-        f.allow(Set.of("window", "log-interval", "min-requests"));
+        f.allow(Set.of("window", "log-interval", "min-requests", "tolerance", "alpha"));
         return new FeedbackSettings(
                 f.parsed("window", ConfigLoader::positive).orElse(d.window()),
                 f.parsed("log-interval", ConfigLoader::positive).orElse(d.logInterval()),
-                f.parsed("min-requests", s -> count(s, 1)).orElse(d.minRequests()));
+                f.parsed("min-requests", s -> count(s, 1)).orElse(d.minRequests()),
+                f.parsed("tolerance", s -> number(s, 1, 100)).orElse(d.tolerance()),
+                f.parsed("alpha", s -> number(s, 1e-9, 0.5)).orElse(d.alpha()));
     }
 
     static java.time.Duration positive(String s) {
@@ -162,6 +164,18 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("'" + s + "' must be longer than zero");
         }
         return d;
+    }
+
+    static double number(String s, double min, double max) {
+        try {
+            double v = Double.parseDouble(s.trim());
+            if (!(v >= min && v <= max)) {
+                throw new IllegalArgumentException("'" + s + "' is outside " + min + ".." + max);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not a number (expected: " + min + ".." + max + ")");
+        }
     }
 
     static int count(String s, int min) {

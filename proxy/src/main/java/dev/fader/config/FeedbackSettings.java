@@ -2,9 +2,13 @@ package dev.fader.config;
 
 import java.time.Duration;
 
-/** How feedback is windowed and judged: the window length, how often to log, and the minimum sample. */
-public record FeedbackSettings(Duration window, Duration logInterval, int minRequests) {
+/**
+ * How feedback is windowed and judged: the window length, how often to log, the minimum sample per
+ * variant, the error-rate ratio to the baseline that still counts as healthy, and the test's alpha.
+ */
+public record FeedbackSettings(Duration window, Duration logInterval, int minRequests, double tolerance,
+        double alpha) {
     public static FeedbackSettings defaults() {
-        return new FeedbackSettings(Duration.ofMinutes(5), Duration.ofSeconds(10), 200);
+        return new FeedbackSettings(Duration.ofMinutes(5), Duration.ofSeconds(10), 200, 1.25, 0.01);
     }
 }

@@ -2,19 +2,19 @@ package dev.fader.demo;
 
 import dev.fader.config.ConfigLoader;
 import dev.fader.config.FaderConfig;
-import dev.fader.proxy.ProxyServer;
+import dev.fader.cli.Instance;
 import dev.fader.proxy.Transport;
-import dev.fader.routing.RoutingTable;
+import dev.fader.feedback.RolloutReport;
+import dev.fader.feedback.Verdict;
+import dev.fader.feedback.WindowSnapshot;
 import io.netty.channel.EventLoopGroup;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +50,9 @@ public final class Demo {
                      settings.canaryErrorRate(), settings.canaryDelayMs())) {
             String yaml = """
                     listen: 127.0.0.1:%d
+                    admin: 127.0.0.1:0
+                    access-log: "off"
+                    feedback: { window: 1m, log-interval: 1h, min-requests: 100 }
                     upstreams:
                       stable: { endpoints: [127.0.0.1:%d] }
                       canary: { endpoints: [127.0.0.1:%d] }
@@ -62,19 +65,20 @@ public final class Demo {
                         split: { canary: %d%% }
                     """.formatted(settings.port(), stable.port(), canary.port(), settings.canaryPercent());
             FaderConfig config = ConfigLoader.parse(Path.of("demo.yaml"), yaml);
-            DemoStats stats = new DemoStats();
-            try (ProxyServer proxy = new ProxyServer(RoutingTable.compile(config, 1), stats, 1)) {
-                InetSocketAddress bound = proxy.start();
-                out.println("Fader demo: proxy on http://127.0.0.1:" + bound.getPort() + "/ , canary "
-                        + settings.canaryPercent() + "% of " + settings.users() + " users, canary error rate "
-                        + settings.canaryErrorRate() * 100 + "%");
-                out.println("Try: curl -si -H 'X-User-Id: alice' http://127.0.0.1:" + bound.getPort() + "/ask");
-                startUsers(users, bound.getPort());
+            try (Instance fader = new Instance(Path.of("demo.yaml"), config, 1).start()) {
+                int port = fader.proxyAddress().getPort();
+                String admin = "http://127.0.0.1:" + fader.adminAddress().getPort();
+                out.println("Fader demo: proxy on http://127.0.0.1:" + port + "/ , canary " + settings.canaryPercent()
+                        + "% of " + settings.users() + " users; the canary fails " + settings.canaryErrorRate() * 100
+                        + "% of requests and answers slower");
+                out.println("Try: curl -si -H 'X-User-Id: alice' http://127.0.0.1:" + port + "/ask");
+                out.println("     curl -s " + admin + "/status   and   curl -s " + admin + "/metrics");
+                startUsers(users, port);
                 long end = settings.duration().isZero() ? Long.MAX_VALUE
                         : System.nanoTime() + settings.duration().toNanos();
                 while (System.nanoTime() < end) {
                     Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                    print(stats);
+                    print(RolloutReport.of(fader.table(), fader.windows()).get(0));
                 }
             }
         } finally {
@@ -99,16 +103,23 @@ public final class Demo {
         }, 0, periodMicros, TimeUnit.MICROSECONDS);
     }
 
-    private void print(DemoStats stats) {
+    private void print(RolloutReport report) {
         StringBuilder b = new StringBuilder();
         if (settings.redraw()) {
             b.append("\033[H\033[2J");
         }
-        b.append(String.format("%-8s %9s %8s %9s %7s %7s%n", "variant", "requests", "errors", "err-rate", "p50ms", "p99ms"));
-        for (Map.Entry<String, DemoStats.Row> e : stats.rows().entrySet()) {
-            DemoStats.Row r = e.getValue();
-            b.append(String.format("%-8s %9d %8d %8.2f%% %7d %7d%n", e.getKey(), r.requests(), r.errors(),
-                    r.errorRate() * 100, r.p50Ms(), r.p99Ms()));
+        b.append(String.format("%-8s %9s %8s %7s %7s  %s%n", "variant", "requests", "err-rate", "p50ms", "p99ms",
+                "verdict (last minute, canary vs stable)"));
+        for (RolloutReport.Variant v : report.variants()) {
+            WindowSnapshot w = v.window();
+            String verdict = v.verdict().status() == Verdict.Status.BASELINE ? "baseline"
+                    : v.verdict().status() + (Double.isNaN(v.verdict().pValue()) ? ""
+                    : String.format(" (p=%.2g)", v.verdict().pValue()));
+            b.append(String.format("%-8s %9d %7.2f%% %7.1f %7.1f  %s%n", v.name(), w.requests(), 100 * w.errorRate(),
+                    w.p50Millis(), w.p99Millis(), verdict));
+        }
+        if (report.sampleRatioMismatch()) {
+            b.append("SAMPLE RATIO MISMATCH: users per variant do not match the split\n");
         }
         out.print(b);
         out.flush();

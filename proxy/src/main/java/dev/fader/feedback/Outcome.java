@@ -16,6 +16,7 @@ public record Outcome(
         String variant,
         String layer,
         int bucket,
+        int keyHash,
         String upstream,
         String endpoint,
         long firstByteNanos,

@@ -461,6 +461,7 @@ final class Exchange {
         front.record(new Outcome(startMillis, requestId, method, host, path, status, kind,
                 decision == null ? "" : decision.rollout().name(), decision == null ? "" : decision.variant(),
                 decision == null ? "" : decision.layer(), decision == null ? -1 : decision.bucket(),
+                decision == null ? 0 : decision.keyHash(),
                 decision == null || decision.upstream() == null ? "" : decision.upstream(),
                 endpoint == null ? "" : endpoint.toString(), firstByteNanos, total, bytesIn, bytesOut,
                 connectRetried || resetRetried));

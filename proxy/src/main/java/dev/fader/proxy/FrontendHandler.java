@@ -226,7 +226,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         log.debug("refused request from {}: {} {}", ctx.channel().remoteAddress(), status.code(), reason);
         server.sink().record(new Outcome(System.currentTimeMillis(), "", "", "", "", status.code(),
-                Outcome.Kind.ofStatus(status.code()), "", "", "", -1, "", "", -1, 0, 0, 0, false));
+                Outcome.Kind.ofStatus(status.code()), "", "", "", -1, 0, "", "", -1, 0, 0, 0, false));
         ctx.writeAndFlush(Responses.error(ctx.alloc(), status, reason, true)).addListener(ChannelFutureListener.CLOSE);
     }
 

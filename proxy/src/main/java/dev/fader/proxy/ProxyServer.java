@@ -40,6 +40,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final HttpDecoderConfig decoderConfig;
     private Channel serverChannel;
+    private volatile boolean draining;
 
     public ProxyServer(RoutingTable initial, OutcomeSink sink, int threads) {
         this.table = new AtomicReference<>(initial);
@@ -107,6 +108,27 @@ public final class ProxyServer implements AutoCloseable {
         return clients.size();
     }
 
+    public boolean draining() {
+        return draining;
+    }
+
+    public Iterable<io.netty.util.concurrent.EventExecutor> eventLoops() {
+        return group;
+    }
+
+    /** Idle pooled upstream connections over all loops (read without the loops' cooperation: a gauge). */
+    public int idleUpstreamConnections() {
+        return pools.idleCount();
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
     UpstreamPools pools() {
         return pools;
     }
@@ -120,6 +142,7 @@ public final class ProxyServer implements AutoCloseable {
      * and waits up to {@code timeout}; returns true when every connection ended in time.
      */
     public boolean drain(Duration timeout) throws InterruptedException {
+        draining = true;
         if (serverChannel != null) {
             serverChannel.close().sync();
         }

@@ -40,6 +40,14 @@ final class UpstreamPools {
                 limits.maxIdlePerEndpoint(), limits.upstreamIdleTimeout().toNanos()));
     }
 
+    int idleCount() {
+        int n = 0;
+        for (LoopPool p : pools.values()) {
+            n += p.idleCount();
+        }
+        return n;
+    }
+
     /** Tells every loop which endpoints still exist; each closes its idle connections to the others. */
     void retainOnly(Predicate<Address> stillWanted) {
         for (LoopPool p : pools.values()) {

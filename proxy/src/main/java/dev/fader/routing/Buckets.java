@@ -9,6 +9,10 @@ public final class Buckets {
 
     /** {@code saltPrefix} is the salt followed by ':' (precomputed per rollout). */
     public static int of(String saltPrefix, CharSequence key) {
-        return (int) (Integer.toUnsignedLong(Murmur3.hashUtf8(saltPrefix, key)) % COUNT);
+        return of(Murmur3.hashUtf8(saltPrefix, key));
+    }
+
+    public static int of(int hash) {
+        return (int) (Integer.toUnsignedLong(hash) % COUNT);
     }
 }

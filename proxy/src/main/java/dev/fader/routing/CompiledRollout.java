@@ -100,7 +100,7 @@ public final class CompiledRollout {
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: " + layer.force() + " names variant '" + wanted + "'");
                     }
-                    return decision(wanted, layer.name(), -1, null);
+                    return decision(wanted, layer.name(), -1, 0, null);
                 }
                 if (trace != null) { // built only when explaining: the hot path allocates no text
                     note(trace, layer, wanted == null ? "skipped: " + layer.force() + " absent"
@@ -130,40 +130,42 @@ public final class CompiledRollout {
                 continue;
             }
             if (key != null) {
-                int bucket = Buckets.of(saltPrefix, key);
+                int hash = Murmur3.hashUtf8(saltPrefix, key);
+                int bucket = Buckets.of(hash);
                 String v = layer.pick(bucket);
                 if (trace != null) { // built only when explaining: the hot path allocates no text
                     note(trace, layer, "applies: bucket " + bucket + " falls in " + v + "'s range " + layer.rangeOf(v));
                 }
-                return decision(v, layer.name(), bucket, null);
+                return decision(v, layer.name(), bucket, hash, null);
             }
             switch (config.anonymous()) {
                 case BASELINE:
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: anonymous users go to the baseline");
                     }
-                    return decision(config.baseline(), ANONYMOUS_LAYER, -1, null);
+                    return decision(config.baseline(), ANONYMOUS_LAYER, -1, 0, null);
                 case RANDOM: {
                     int bucket = ThreadLocalRandom.current().nextInt(Buckets.COUNT);
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: anonymous, random bucket " + bucket);
                     }
-                    return decision(layer.pick(bucket), layer.name(), bucket, null);
+                    return decision(layer.pick(bucket), layer.name(), bucket, 0, null);
                 }
                 default: {
                     String id = newUserId();
-                    int bucket = Buckets.of(saltPrefix, id);
+                    int hash = Murmur3.hashUtf8(saltPrefix, id);
+                    int bucket = Buckets.of(hash);
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: anonymous, new " + ANONYMOUS_COOKIE + " cookie, bucket " + bucket);
                     }
-                    return decision(layer.pick(bucket), layer.name(), bucket, id);
+                    return decision(layer.pick(bucket), layer.name(), bucket, hash, id);
                 }
             }
         }
         if (trace != null) {
             trace.accept("no layer applied: the baseline takes the request");
         }
-        return decision(config.baseline(), DEFAULT_LAYER, -1, null);
+        return decision(config.baseline(), DEFAULT_LAYER, -1, 0, null);
     }
 
     private static void note(Consumer<String> trace, CompiledLayer layer, String why) {
@@ -193,8 +195,8 @@ public final class CompiledRollout {
         return null;
     }
 
-    private RouteDecision decision(String variant, String layer, int bucket, String newUserId) {
-        return new RouteDecision(this, variant, layer, bucket, config.variants().get(variant), newUserId);
+    private RouteDecision decision(String variant, String layer, int bucket, int keyHash, String newUserId) {
+        return new RouteDecision(this, variant, layer, bucket, keyHash, config.variants().get(variant), newUserId);
     }
 
     private static String newUserId() {

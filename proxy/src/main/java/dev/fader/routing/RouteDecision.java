@@ -2,10 +2,11 @@ package dev.fader.routing;
 
 /**
  * The outcome of routing one request. {@code bucket} is -1 when no user key was hashed (a forced or
- * anonymous decision); {@code newUserId} is the id to set in the {@code fader_uid} cookie, or null.
+ * anonymous decision), and {@code keyHash} is then 0; {@code newUserId} is the id to set in the
+ * {@code fader_uid} cookie, or null.
  */
-public record RouteDecision(CompiledRollout rollout, String variant, String layer, int bucket, String upstream,
-        String newUserId) {
+public record RouteDecision(CompiledRollout rollout, String variant, String layer, int bucket, int keyHash,
+        String upstream, String newUserId) {
 
     /** The {@code X-Fader-Decision} value of the contract. */
     public String explainHeader(long epoch) {

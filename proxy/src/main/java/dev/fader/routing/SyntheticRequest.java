@@ -1,6 +1,9 @@
 package dev.fader.routing;
 
 import dev.fader.config.Cidr;
+import dev.fader.config.KeySource;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +35,35 @@ public final class SyntheticRequest implements RequestView {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A request that carries {@code key} where {@code rollout} looks first for the user key, on a host and
+     * path it owns: how {@code simulate} and {@code POST /feedback} find a user's variant. For an {@code ip}
+     * key source a key that is not an IP literal is spread over 10.0.0.0/8 by its hash.
+     */
+    public static SyntheticRequest forUser(CompiledRollout rollout, String key) {
+        String host = rollout.config().host() == null ? "" : rollout.config().host().replace("*", "user");
+        String prefix = rollout.config().pathPrefix();
+        Builder b = builder().host(host).path(prefix);
+        KeySource first = rollout.config().userKey().get(0);
+        switch (first.kind()) {
+            case HEADER -> b.header(first.name(), key);
+            case COOKIE -> b.cookie(first.name(), key);
+            case QUERY -> b.path(prefix + "?" + first.name() + "=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
+            case IP -> b.ip(ipOf(key));
+        }
+        return b.build();
+    }
+
+    private static String ipOf(String key) {
+        try {
+            Cidr.parse(key);
+            return key;
+        } catch (IllegalArgumentException e) {
+            int h = Murmur3.hashUtf8("ip:", key);
+            return "10." + ((h >>> 16) & 0xff) + "." + ((h >>> 8) & 0xff) + "." + (h & 0xff);
+        }
     }
 
     @Override

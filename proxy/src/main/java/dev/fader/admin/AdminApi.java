@@ -1,0 +1,33 @@
+package dev.fader.admin;
+
+import dev.fader.feedback.FeedbackWindows;
+import dev.fader.metrics.ProxyMetrics;
+import dev.fader.routing.RoutingTable;
+import java.util.List;
+
+/** What the admin API needs of the running instance; implemented by the instance that wires Fader together. */
+public interface AdminApi {
+    RoutingTable table();
+
+    FeedbackWindows windows();
+
+    ProxyMetrics metrics();
+
+    boolean draining();
+
+    ReloadStatus lastReload();
+
+    /** Reloads the config file now: the new epoch, or the errors (the running config stays). */
+    ReloadStatus reload();
+
+    /** Manual control of a progressive rollout; returns null when {@code rollout} is unknown. */
+    ControlResult control(String rollout, String action);
+
+    /** The outcome of a reload, as /status shows it under {@code lastReload}. */
+    record ReloadStatus(boolean ok, long epoch, long atMillis, List<String> errors) {
+    }
+
+    /** The outcome of a control action: HTTP status and a message. */
+    record ControlResult(int status, String message) {
+    }
+}

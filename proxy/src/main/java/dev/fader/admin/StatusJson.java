@@ -1,0 +1,87 @@
+package dev.fader.admin;
+
+import dev.fader.config.Durations;
+import dev.fader.feedback.FeedbackWindows;
+import dev.fader.feedback.JsonWriter;
+import dev.fader.feedback.RolloutReport;
+import dev.fader.feedback.SampleRatio;
+import dev.fader.feedback.Verdict;
+import dev.fader.feedback.WindowSnapshot;
+import dev.fader.routing.RoutingTable;
+import java.time.Instant;
+import java.util.Map;
+
+/** Renders {@code GET /status}: the contract's fields over the current feedback window, and more. */
+final class StatusJson {
+    private StatusJson() {
+    }
+
+    static String render(AdminApi api) {
+        RoutingTable table = api.table();
+        FeedbackWindows windows = api.windows();
+        AdminApi.ReloadStatus reload = api.lastReload();
+        JsonWriter w = new JsonWriter().beginObject()
+                .field("epoch", table.epoch())
+                .field("config", String.valueOf(table.config().source()))
+                .field("draining", api.draining())
+                .field("window", Durations.format(windows.settings().window()));
+        w.name("lastReload").beginObject()
+                .field("ok", reload.ok())
+                .field("at", reload.atMillis() == 0 ? null : Instant.ofEpochMilli(reload.atMillis()).toString())
+                .field("error", reload.errors().isEmpty() ? null : String.join("\n", reload.errors()));
+        w.name("errors").beginArray();
+        reload.errors().forEach(w::value);
+        w.endArray().endObject();
+        w.name("rollouts").beginArray();
+        for (RolloutReport r : RolloutReport.of(table, windows)) {
+            rollout(w, r);
+        }
+        return w.endArray().endObject().toString();
+    }
+
+    private static void rollout(JsonWriter w, RolloutReport r) {
+        w.beginObject().field("name", r.name()).field("state", "static").name("step").value((String) null)
+                .field("baseline", r.baseline());
+        w.name("layers").beginArray();
+        for (RolloutReport.Layer l : r.layers()) {
+            w.beginObject().field("name", l.name()).field("test", l.test());
+            w.name("shares").beginObject();
+            for (Map.Entry<String, Integer> s : l.shares().entrySet()) {
+                w.field(s.getKey(), s.getValue() / 100.0);
+            }
+            w.endObject().endObject();
+        }
+        w.endArray();
+        w.name("variants").beginObject();
+        for (RolloutReport.Variant v : r.variants()) {
+            WindowSnapshot s = v.window();
+            w.name(v.name()).beginObject()
+                    .field("upstream", v.upstream())
+                    .field("requests", s.requests())
+                    .field("errors", s.errors())
+                    .field("errorRate", s.errorRate())
+                    .field("p50Ms", s.p50Millis())
+                    .field("p99Ms", s.p99Millis())
+                    .field("clientAborts", s.count(dev.fader.feedback.Outcome.Kind.CLIENT_ABORT));
+            w.name("feedback").beginObject().field("positive", s.positive()).field("negative", s.negative());
+            if (s.scoreCount() > 0) {
+                w.field("meanScore", s.scoreSum() / s.scoreCount());
+            }
+            w.endObject();
+            Verdict verdict = v.verdict();
+            w.field("verdict", verdict.status().name()).field("pValue", verdict.pValue())
+                    .field("verdictReason", verdict.reason()).endObject();
+        }
+        w.endObject();
+        w.name("sampleRatio").beginObject().field("mismatch", r.sampleRatioMismatch());
+        w.name("layers").beginArray();
+        for (SampleRatio s : r.sampleRatios()) {
+            w.beginObject().field("layer", s.layer()).field("pValue", s.pValue()).field("mismatch", s.mismatch());
+            w.name("users").beginObject();
+            s.users().forEach(w::field);
+            w.endObject().endObject();
+        }
+        w.endArray().endObject();
+        w.endObject();
+    }
+}

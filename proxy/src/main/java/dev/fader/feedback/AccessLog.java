@@ -1,0 +1,120 @@
+package dev.fader.feedback;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One JSON line per request, written by its own thread so the event loop only enqueues (lock-free).
+ * The queue is bounded: when the disk or terminal cannot keep up, lines are dropped and counted rather
+ * than slowing traffic down. The raw user key is never written; {@code bucket} stands for it.
+ */
+public final class AccessLog implements OutcomeSink, AutoCloseable {
+    private static final int CAPACITY = 65_536;
+    private final ConcurrentLinkedQueue<Outcome> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final LongAdder dropped = new LongAdder();
+    private final Writer out;
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    private AccessLog(Writer out) {
+        this.out = out;
+        this.writer = new Thread(this::drain, "fader-access-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** {@code target}: null or "stdout", "off" (returns null), or a file appended to. */
+    public static AccessLog open(String target) throws IOException {
+        if ("off".equals(target)) {
+            return null;
+        }
+        if (target == null || target.equals("stdout")) {
+            return new AccessLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
+        }
+        return new AccessLog(Files.newBufferedWriter(Path.of(target), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+    }
+
+    @Override
+    public void record(Outcome o) {
+        if (size.incrementAndGet() > CAPACITY) {
+            size.decrementAndGet();
+            dropped.increment();
+            return;
+        }
+        queue.add(o);
+    }
+
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    static String line(Outcome o) {
+        JsonWriter w = new JsonWriter().beginObject()
+                .field("ts", Instant.ofEpochMilli(o.startedAtMillis()).toString())
+                .field("requestId", o.requestId())
+                .field("method", o.method())
+                .field("host", o.host())
+                .field("path", o.path())
+                .field("status", o.status())
+                .field("durationMs", Math.round(o.totalNanos() / 1e3) / 1e3)
+                .field("ttfbMs", o.firstByteNanos() < 0 ? -1 : Math.round(o.firstByteNanos() / 1e3) / 1e3)
+                .field("rollout", o.rollout())
+                .field("variant", o.variant())
+                .field("layer", o.layer())
+                .field("bucket", o.bucket())
+                .field("upstream", o.upstream())
+                .field("endpoint", o.endpoint())
+                .field("outcome", o.kind().label())
+                .field("bytesIn", o.bytesIn())
+                .field("bytesOut", o.bytesOut());
+        if (o.retried()) {
+            w.field("retried", true);
+        }
+        return w.endObject().toString();
+    }
+
+    private void drain() {
+        while (running || !queue.isEmpty()) {
+            Outcome o = queue.poll();
+            try {
+                if (o == null) {
+                    out.flush();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                    continue;
+                }
+                size.decrementAndGet();
+                out.write(line(o));
+                out.write('\n');
+            } catch (IOException e) {
+                dropped.increment();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(2000);
+            out.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // nothing more to do at shutdown
+        }
+    }
+}

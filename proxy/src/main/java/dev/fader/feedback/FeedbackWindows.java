@@ -1,0 +1,89 @@
+package dev.fader.feedback;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fader.config.FeedbackSettings;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Every finished request lands here: per rollout and variant, and per endpoint, in sliding windows over
+ * the same span of time, plus distinct users per layer for the sample-ratio check and explicit feedback.
+ */
+public final class FeedbackWindows implements OutcomeSink {
+    private static final long BUCKET_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long MAX_TRACKED_USERS = 200_000;
+
+    private final LongSupplier ticker;
+    private final FeedbackSettings settings;
+    private final long bucketNanos;
+    private final Map<String, Map<String, SlidingWindow>> variants = new ConcurrentHashMap<>();
+    private final Map<String, SlidingWindow> endpoints = new ConcurrentHashMap<>();
+    private final Map<String, DistinctUsers> users = new ConcurrentHashMap<>();
+
+    public FeedbackWindows(LongSupplier ticker, FeedbackSettings settings) {
+        this.ticker = ticker;
+        this.settings = settings;
+        // 10 s buckets, or finer for short windows, so that a window is at least 6 buckets long
+        this.bucketNanos = Math.min(BUCKET_NANOS, Math.max(1, settings.window().toNanos() / 6));
+    }
+
+    public FeedbackSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void record(Outcome o) {
+        if (o.rollout().isEmpty()) {
+            return; // refused before routing: no variant to blame
+        }
+        long latency = o.totalNanos();
+        variant(o.rollout(), o.variant()).record(o.kind(), latency);
+        if (!o.endpoint().isEmpty()) {
+            endpoints.computeIfAbsent(o.endpoint(), k -> newWindow()).record(o.kind(), latency);
+        }
+        if (o.bucket() >= 0 && o.kind() != Outcome.Kind.CLIENT_ABORT) {
+            users.computeIfAbsent(o.rollout(), k -> new DistinctUsers(settings.window(), MAX_TRACKED_USERS,
+                    (Ticker) ticker::getAsLong)).saw(o.keyHash(), o.layer(), o.variant());
+        }
+    }
+
+    /** Explicit feedback (thumbs up or down, optional score) for a user's variant. */
+    public void feedback(String rollout, String variant, boolean positive, Double score) {
+        variant(rollout, variant).feedback(positive, score);
+    }
+
+    public WindowSnapshot snapshot(String rollout, String variant) {
+        Map<String, SlidingWindow> byVariant = variants.get(rollout);
+        SlidingWindow w = byVariant == null ? null : byVariant.get(variant);
+        return w == null ? WindowSnapshot.empty() : w.snapshot();
+    }
+
+    public Map<String, SlidingWindow> endpoints() {
+        return endpoints;
+    }
+
+    /** Distinct users of {@code layer} per variant in the window. */
+    public Map<String, Long> distinctUsers(String rollout, String layer) {
+        DistinctUsers d = users.get(rollout);
+        return d == null ? Map.of() : d.users(layer);
+    }
+
+    public Map<String, DistinctUsers> userTrackers() {
+        return users;
+    }
+
+    private SlidingWindow variant(String rollout, String variant) {
+        Map<String, SlidingWindow> byVariant = variants.get(rollout);
+        if (byVariant == null) {
+            byVariant = variants.computeIfAbsent(rollout, k -> new ConcurrentHashMap<>());
+        }
+        SlidingWindow w = byVariant.get(variant);
+        return w != null ? w : byVariant.computeIfAbsent(variant, k -> newWindow());
+    }
+
+    private SlidingWindow newWindow() {
+        return new SlidingWindow(ticker, settings.window().toNanos(), bucketNanos);
+    }
+}

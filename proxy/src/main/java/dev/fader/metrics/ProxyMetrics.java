@@ -1,0 +1,173 @@
+package dev.fader.metrics;
+
+import dev.fader.feedback.DistinctUsers;
+import dev.fader.feedback.FeedbackWindows;
+import dev.fader.feedback.Outcome;
+import dev.fader.feedback.OutcomeSink;
+import dev.fader.routing.CompiledLayer;
+import dev.fader.routing.CompiledRollout;
+import dev.fader.routing.RoutingTable;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The contract's metrics: {@code fader_requests_total{rollout,variant,upstream,outcome}},
+ * {@code fader_upstream_latency_seconds{rollout,variant}} (time to the upstream's first byte),
+ * {@code fader_reloads_total{result}}, {@code fader_config_epoch} and
+ * {@code fader_rollout_weight_ratio{rollout,layer,variant}}; plus client aborts, retries, JVM, Netty
+ * event loops, connections and cache statistics.
+ */
+public final class ProxyMetrics implements OutcomeSink {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Map<String, Map<String, Meters>>> meters = new ConcurrentHashMap<>();
+    private final Set<String> weightGauges = ConcurrentHashMap.newKeySet();
+    private final Set<String> boundCaches = ConcurrentHashMap.newKeySet();
+    private final Supplier<RoutingTable> table;
+
+    public ProxyMetrics(Supplier<RoutingTable> table) {
+        this.table = table;
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        Gauge.builder("fader.config.epoch", () -> table.get().epoch())
+                .description("epoch of the routing snapshot in use").register(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Event loop gauges (pending tasks, workers) and connection gauges of the running proxy. */
+    public void bindProxy(Iterable<EventExecutor> loops, Supplier<Number> openConnections,
+            Supplier<Number> idleUpstreamConnections) {
+        new NettyEventExecutorMetrics(loops).bindTo(registry);
+        Gauge.builder("fader.client.connections", openConnections).description("open client connections")
+                .register(registry);
+        Gauge.builder("fader.upstream.idle.connections", idleUpstreamConnections)
+                .description("idle pooled upstream connections, all event loops").register(registry);
+    }
+
+    @Override
+    public void record(Outcome o) {
+        if (o.rollout().isEmpty()) {
+            return;
+        }
+        Meters m = meters(o.rollout(), o.variant(), o.upstream());
+        if (o.kind() == Outcome.Kind.CLIENT_ABORT) {
+            m.clientAborts.increment();
+            return;
+        }
+        m.requests[o.kind().ordinal()].increment();
+        long latency = o.firstByteNanos() >= 0 ? o.firstByteNanos() : o.totalNanos();
+        m.latency.record(latency, TimeUnit.NANOSECONDS);
+        if (o.retried()) {
+            m.retries.increment();
+        }
+    }
+
+    public void reload(boolean ok) {
+        Counter.builder("fader.reloads").tag("result", ok ? "ok" : "error").description("config reloads")
+                .register(registry).increment();
+    }
+
+    /** Registers weight gauges for layers and variants that appeared; their values read the live table. */
+    public void tableChanged(RoutingTable t) {
+        for (CompiledRollout r : t.rollouts()) {
+            for (CompiledLayer l : r.layers()) {
+                if (l.isForce()) {
+                    continue;
+                }
+                for (String v : r.variants().keySet()) {
+                    String key = r.name() + '\u0000' + l.name() + '\u0000' + v;
+                    if (weightGauges.add(key)) {
+                        Gauge.builder("fader.rollout.weight.ratio", () -> weight(r.name(), l.name(), v))
+                                .tags("rollout", r.name(), "layer", l.name(), "variant", v)
+                                .description("configured share of a variant in a layer, 0..1").register(registry);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Binds Caffeine statistics of the distinct-user trackers created since the last call. */
+    public void bindCaches(FeedbackWindows windows) {
+        for (Map.Entry<String, DistinctUsers> e : windows.userTrackers().entrySet()) {
+            if (boundCaches.add(e.getKey())) {
+                CaffeineCacheMetrics.monitor(registry, e.getValue().cache(), "fader_distinct_users_" + e.getKey());
+            }
+        }
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private double weight(String rollout, String layer, String variant) {
+        CompiledRollout r = table.get().rollout(rollout);
+        if (r == null) {
+            return Double.NaN;
+        }
+        for (CompiledLayer l : r.layers()) {
+            if (l.name().equals(layer)) {
+                return l.shareOf(variant) / 10_000.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private Meters meters(String rollout, String variant, String upstream) {
+        Map<String, Map<String, Meters>> byVariant = meters.computeIfAbsent(rollout, k -> new ConcurrentHashMap<>());
+        Map<String, Meters> byUpstream = byVariant.computeIfAbsent(variant, k -> new ConcurrentHashMap<>());
+        Meters m = byUpstream.get(upstream);
+        return m != null ? m : byUpstream.computeIfAbsent(upstream, u -> new Meters(rollout, variant, u));
+    }
+
+    /** The meters of one (rollout, variant, upstream), looked up once and then only incremented. */
+    private final class Meters {
+        final Counter[] requests = new Counter[Outcome.Kind.values().length];
+        final Timer latency;
+        final Counter clientAborts;
+        final Counter retries;
+
+        Meters(String rollout, String variant, String upstream) {
+            for (Outcome.Kind k : Outcome.Kind.values()) {
+                if (k == Outcome.Kind.CLIENT_ABORT) {
+                    continue; // counted apart: the contract's outcomes are the upstream's
+                }
+                requests[k.ordinal()] = Counter.builder("fader.requests")
+                        .tags("rollout", rollout, "variant", variant, "upstream", upstream, "outcome", k.label())
+                        .description("proxied requests by outcome").register(registry);
+            }
+            latency = Timer.builder("fader.upstream.latency").tags("rollout", rollout, "variant", variant)
+                    .description("time to the upstream's first response byte")
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry);
+            clientAborts = Counter.builder("fader.client.aborts").tags("rollout", rollout, "variant", variant)
+                    .description("requests the client gave up on; not counted against the upstream").register(registry);
+            retries = Counter.builder("fader.retries").tags("rollout", rollout, "variant", variant)
+                    .description("requests retried once (connect failure or idempotent reset)").register(registry);
+        }
+    }
+}
