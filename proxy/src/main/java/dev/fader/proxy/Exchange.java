@@ -390,8 +390,8 @@ final class Exchange {
                 u.channel().close();
             }
         }
+        record(Outcome.Kind.ofStatus(status)); // before the client can see the end of the response
         client.flush(); // the upstream's read-complete will not reach us any more
-        record(Outcome.Kind.ofStatus(status));
         front.exchangeDone(keepAliveClient && !closeClientAfter);
     }
 
@@ -413,8 +413,8 @@ final class Exchange {
         }
         status = answer.code();
         boolean close = !requestComplete || !keepAliveClient || front.draining();
-        client.writeAndFlush(Responses.error(client.alloc(), answer, reason, close));
         record(kind);
+        client.writeAndFlush(Responses.error(client.alloc(), answer, reason, close));
         front.exchangeDone(!close);
     }
 

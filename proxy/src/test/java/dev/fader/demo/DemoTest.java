@@ -1,0 +1,26 @@
+package dev.fader.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The README's first command, headless for a few seconds: the table shows both variants and a verdict. */
+class DemoTest {
+
+    @Test
+    void demoPrintsBothVariantsWithVerdicts() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        new Demo(new Demo.Settings(0, 30, 0.5, 30, 500, 400, Duration.ofSeconds(4), false),
+                new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("Fader demo: proxy on http://127.0.0.1:").contains("/status").contains("/metrics");
+        String last = out.substring(out.lastIndexOf("variant "));
+        assertThat(last).containsPattern("stable +\\d+ ").containsPattern("canary +\\d+ ").contains("baseline");
+        // With half the canary's requests failing, the verdict must find it within seconds.
+        assertThat(last).contains("DEGRADED");
+    }
+}

@@ -1,0 +1,38 @@
+package dev.fader.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+class AccessLogTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesOneJsonLinePerRequestWithTheContractsFields() throws Exception {
+        Path file = dir.resolve("access.log");
+        try (AccessLog log = AccessLog.open(file.toString())) {
+            log.record(new Outcome(1_700_000_000_000L, "rid-1", "GET", "shop.example", "/a \"quoted\"", 200,
+                    Outcome.Kind.S2XX, "shop", "canary", "everyone", 42, 123, "canary", "127.0.0.1:9101",
+                    2_000_000, 3_500_000, 10, 20, false));
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(1);
+        Map<String, Object> j = new Yaml().load(lines.get(0));
+        assertThat(j).containsKeys("ts", "requestId", "method", "host", "path", "status", "durationMs", "rollout",
+                "variant", "layer", "bucket", "upstream", "endpoint", "outcome", "bytesIn", "bytesOut");
+        assertThat(j).containsEntry("path", "/a \"quoted\"").containsEntry("outcome", "2xx")
+                .containsEntry("durationMs", 3.5).containsEntry("bucket", 42).containsEntry("ts", "2023-11-14T22:13:20Z");
+    }
+
+    @Test
+    void offMeansNoLog() throws Exception {
+        assertThat(AccessLog.open("off")).isNull();
+    }
+}
