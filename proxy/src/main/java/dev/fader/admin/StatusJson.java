@@ -5,6 +5,7 @@ import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.JsonWriter;
 import dev.fader.feedback.RolloutReport;
 import dev.fader.feedback.SampleRatio;
+import dev.fader.feedback.SlidingWindow;
 import dev.fader.feedback.Verdict;
 import dev.fader.feedback.WindowSnapshot;
 import dev.fader.routing.RoutingTable;
@@ -36,7 +37,15 @@ final class StatusJson {
         for (RolloutReport r : RolloutReport.of(table, windows)) {
             rollout(w, r);
         }
-        return w.endArray().endObject().toString();
+        w.endArray();
+        w.name("endpoints").beginObject();
+        for (Map.Entry<String, SlidingWindow> e : new java.util.TreeMap<>(windows.endpoints()).entrySet()) {
+            WindowSnapshot s = e.getValue().snapshot();
+            w.name(e.getKey()).beginObject().field("requests", s.requests()).field("errors", s.errors())
+                    .field("errorRate", s.errorRate()).field("p50Ms", s.p50Millis()).field("p99Ms", s.p99Millis())
+                    .endObject();
+        }
+        return w.endObject().endObject().toString();
     }
 
     private static void rollout(JsonWriter w, RolloutReport r) {

@@ -73,7 +73,9 @@ public final class ConfigLoader {
         } else {
             listen = top.parsed("listen", Address::parse).orElse(null);
         }
-        Address admin = top.parsed("admin", Address::parse).orElse(null);
+        // A bare admin port binds loopback only: the admin API is not for the open network by default.
+        Address admin = top.parsed("admin", s -> s.trim().indexOf(':') < 0
+                ? new Address("127.0.0.1", Address.parse(s).port()) : Address.parse(s)).orElse(null);
         List<String> trusted = new ArrayList<>();
         for (Node n : top.list("trusted-proxies")) {
             top.parse(n, "trusted-proxies", s -> {
