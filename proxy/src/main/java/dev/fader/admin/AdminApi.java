@@ -23,8 +23,8 @@ public interface AdminApi {
     /** Manual control of a progressive rollout; returns null when {@code rollout} is unknown. */
     ControlResult control(String rollout, String action);
 
-    /** The outcome of a reload, as /status shows it under {@code lastReload}. */
-    record ReloadStatus(boolean ok, long epoch, long atMillis, List<String> errors) {
+    /** The outcome of a reload, as /status shows it under {@code lastReload}; {@code impact} says who moved. */
+    record ReloadStatus(boolean ok, long epoch, long atMillis, List<String> errors, List<String> impact) {
     }
 
     /** The outcome of a control action: HTTP status and a message. */

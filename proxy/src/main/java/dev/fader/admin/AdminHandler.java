@@ -92,6 +92,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             JsonWriter w = new JsonWriter().beginObject().field("ok", s.ok()).field("epoch", s.epoch());
             w.name("errors").beginArray();
             s.errors().forEach(w::value);
+            w.endArray().name("impact").beginArray();
+            s.impact().forEach(w::value);
             w.endArray().endObject();
             return Reply.json(s.ok() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, w.toString());
         }

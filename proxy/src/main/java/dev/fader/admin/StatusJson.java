@@ -32,6 +32,8 @@ final class StatusJson {
                 .field("error", reload.errors().isEmpty() ? null : String.join("\n", reload.errors()));
         w.name("errors").beginArray();
         reload.errors().forEach(w::value);
+        w.endArray().name("impact").beginArray();
+        reload.impact().forEach(w::value);
         w.endArray().endObject();
         w.name("rollouts").beginArray();
         for (RolloutReport r : RolloutReport.of(table, windows)) {

@@ -12,6 +12,7 @@ import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.metrics.ProxyMetrics;
 import dev.fader.proxy.ProxyServer;
+import dev.fader.routing.ReloadImpact;
 import dev.fader.routing.RoutingTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,7 +59,7 @@ public final class Instance implements AdminApi, AutoCloseable {
         metrics.tableChanged(proxy.table());
         metrics.bindProxy(proxy.eventLoops(), proxy::openConnections, proxy::idleUpstreamConnections);
         this.feedbackLog = new FeedbackLog(proxy::table, windows);
-        this.lastReload = new ReloadStatus(true, epoch.get(), System.currentTimeMillis(), List.of());
+        this.lastReload = new ReloadStatus(true, epoch.get(), System.currentTimeMillis(), List.of(), List.of());
     }
 
     /** Binds the proxy and, when configured, the admin API. */
@@ -121,18 +122,22 @@ public final class Instance implements AdminApi, AutoCloseable {
             log.error("reload of {} refused, running config (epoch {}) kept:\n{}", configPath, table().epoch(),
                     String.join("\n", errors));
             metrics.reload(false);
-            lastReload = new ReloadStatus(false, table().epoch(), now, errors);
+            lastReload = new ReloadStatus(false, table().epoch(), now, errors, List.of());
             return lastReload;
         }
         RoutingTable table = RoutingTable.compile(next, epoch.incrementAndGet());
         if (!next.listen().equals(initial.listen()) || !java.util.Objects.equals(next.admin(), initial.admin())) {
             log.warn("listen/admin changed in {}: that needs a restart; still serving on the old addresses", configPath);
         }
+        RoutingTable before = proxy.table();
         proxy.swap(table);
         metrics.tableChanged(table);
         metrics.reload(true);
-        log.info("reloaded {}: epoch {}", configPath, table.epoch());
-        lastReload = new ReloadStatus(true, table.epoch(), now, List.of());
+        List<String> impact = ReloadImpact.describe(before, table);
+        ReloadImpact.changedRollouts(before, table).forEach(windows::forgetUsers);
+        log.info("reloaded {}: epoch {}{}", configPath, table.epoch(), impact.isEmpty() ? " (no routing change)"
+                : impact.stream().map(l -> "\n  " + l).reduce("", String::concat));
+        lastReload = new ReloadStatus(true, table.epoch(), now, List.of(), impact);
         return lastReload;
     }
 

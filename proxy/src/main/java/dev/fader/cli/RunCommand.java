@@ -30,6 +30,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--pid-file", paramLabel = "FILE", description = "write the process id here")
     Path pidFile;
 
+    @Option(names = "--watch", description = "reload when the file changes (debounced), besides SIGHUP")
+    boolean watch;
+
     @Override
     public Integer call() throws Exception {
         FaderConfig cfg;
@@ -44,6 +47,7 @@ final class RunCommand implements Callable<Integer> {
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
         }
         Signals.onHangup(fader::reload);
+        FileWatcher watcher = watch ? new FileWatcher(config, 500, fader::reload) : null;
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
         stop.await();
@@ -51,6 +55,9 @@ final class RunCommand implements Callable<Integer> {
         log.info("draining (up to {})", Durations.format(drain));
         boolean clean = fader.drain(drain);
         log.info(clean ? "drained; exiting" : "drain timeout; closing the remaining connections");
+        if (watcher != null) {
+            watcher.close();
+        }
         fader.close();
         deletePidFile();
         return 0;

@@ -70,6 +70,14 @@ public final class FeedbackWindows implements OutcomeSink {
         return d == null ? Map.of() : d.users(layer);
     }
 
+    /**
+     * Starts the distinct-user counts of a rollout over, after its split changed: users seen under the
+     * old weights would otherwise be judged against the new ones.
+     */
+    public void forgetUsers(String rollout) {
+        users.remove(rollout);
+    }
+
     public Map<String, DistinctUsers> userTrackers() {
         return users;
     }

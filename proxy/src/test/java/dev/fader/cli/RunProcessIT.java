@@ -33,12 +33,13 @@ class RunProcessIT {
         }
     }
 
-    Process start(Path config) throws Exception {
+    Process start(Path config, String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", "--config", config.toString(), "--pid-file", dir.resolve("fader.pid").toString(), "--threads", "1")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("fader.log").toFile()).start();
-        return p;
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(java, "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString(),
+                "--pid-file", dir.resolve("fader.pid").toString(), "--threads", "1"));
+        cmd.addAll(java.util.List.of(extra));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("fader.log").toFile()).start();
     }
 
     static void awaitListening(int port, Process p) throws Exception {
@@ -109,6 +110,27 @@ class RunProcessIT {
                 assertThat(decision(port)).contains("variant=canary").contains("epoch=2");
                 assertThat(Files.readString(dir.resolve("fader.log"), StandardCharsets.UTF_8))
                         .contains("rollout.yaml:9:5: rollouts[0]: unknown key 'splitt' (did you mean 'split'?)");
+            } finally {
+                p.destroy();
+                p.waitFor(15, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void watchReloadsWhenTheFileChanges() throws Exception {
+        try (TestUpstream stable = TestUpstream.start(() -> new ChannelHandler[] {new OkHandler(0)});
+             TestUpstream canary = TestUpstream.start(() -> new ChannelHandler[] {new OkHandler(0)})) {
+            int port = freePort();
+            Path config = dir.resolve("rollout.yaml");
+            Files.writeString(config, yaml(port, stable, canary, "0%"));
+            Process p = start(config, "--watch");
+            try {
+                awaitListening(port, p);
+                assertThat(decision(port)).contains("variant=stable");
+                Thread.sleep(300); // let the watcher register before the edit
+                Files.writeString(config, yaml(port, stable, canary, "100%"));
+                assertThat(awaitDecision(port, "variant=canary")).contains("epoch=2");
             } finally {
                 p.destroy();
                 p.waitFor(15, TimeUnit.SECONDS);

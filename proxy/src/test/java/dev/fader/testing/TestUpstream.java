@@ -3,12 +3,15 @@ package dev.fader.testing;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +22,8 @@ import java.util.function.Supplier;
 public final class TestUpstream implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
     private final Channel channel;
 
     private TestUpstream(Supplier<ChannelHandler[]> handlers) throws InterruptedException {
@@ -27,7 +32,18 @@ public final class TestUpstream implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.incrementAndGet();
+                        open.incrementAndGet();
+                        ch.closeFuture().addListener(f -> open.decrementAndGet());
                         ch.pipeline().addLast(new HttpServerCodec());
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                if (msg instanceof HttpRequest) {
+                                    requests.incrementAndGet();
+                                }
+                                ctx.fireChannelRead(msg);
+                            }
+                        });
                         ch.pipeline().addLast(handlers.get());
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
@@ -44,6 +60,15 @@ public final class TestUpstream implements AutoCloseable {
 
     public int connections() {
         return connections.get();
+    }
+
+    /** Connections open right now. */
+    public int openConnections() {
+        return open.get();
+    }
+
+    public int requests() {
+        return requests.get();
     }
 
     @Override
