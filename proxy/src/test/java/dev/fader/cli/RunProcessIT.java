@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,11 +36,11 @@ class RunProcessIT {
     }
 
     Process start(Path config, String... extra) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(java, "-cp",
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString(),
                 "--pid-file", dir.resolve("fader.pid").toString(), "--threads", "1"));
-        cmd.addAll(java.util.List.of(extra));
+        cmd.addAll(List.of(extra));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("fader.log").toFile()).start();
     }
 
