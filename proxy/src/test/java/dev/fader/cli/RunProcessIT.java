@@ -130,7 +130,10 @@ class RunProcessIT {
             try {
                 awaitListening(port, p);
                 assertThat(decision(port)).contains("variant=stable");
-                Thread.sleep(300); // let the watcher register before the edit
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!Files.readString(dir.resolve("fader.log")).contains("watching") && System.nanoTime() < deadline) {
+                    Thread.sleep(50); // the watcher registers just after the port is bound
+                }
                 Files.writeString(config, yaml(port, stable, canary, "100%"));
                 assertThat(awaitDecision(port, "variant=canary")).contains("epoch=2");
             } finally {
