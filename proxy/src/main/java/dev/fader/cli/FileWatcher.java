@@ -37,16 +37,19 @@ final class FileWatcher implements AutoCloseable {
     private void loop(Path name, long debounceMillis, Runnable onChange) {
         try {
             while (true) {
-                WatchKey key = watch.take();
-                boolean relevant = touches(key, name);
-                // Debounce: keep draining events until the folder has been quiet for a while.
-                WatchKey more;
-                while ((more = watch.poll(debounceMillis, TimeUnit.MILLISECONDS)) != null) {
-                    relevant |= touches(more, name);
+                if (!touches(watch.take(), name)) {
+                    continue; // another file in the folder (an access log, a pid file)
                 }
-                if (relevant) {
-                    onChange.run();
+                // Debounce on this file's events only: others in the folder must not starve the reload.
+                long quietUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(debounceMillis);
+                long left;
+                while ((left = quietUntil - System.nanoTime()) > 0) {
+                    WatchKey more = watch.poll(left, TimeUnit.NANOSECONDS);
+                    if (more != null && touches(more, name)) {
+                        quietUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(debounceMillis);
+                    }
                 }
+                onChange.run();
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             Thread.currentThread().interrupt();
