@@ -23,6 +23,12 @@ public interface AdminApi {
     /** Manual control of a progressive rollout; returns null when {@code rollout} is unknown. */
     ControlResult control(String rollout, String action);
 
+    /** Progressive rollout controllers, for /status. */
+    dev.fader.analysis.Controllers controllers();
+
+    /** Explicit feedback already mapped to the user's variant. */
+    void explicitFeedback(String rollout, String variant, boolean positive, Double score);
+
     /** The outcome of a reload, as /status shows it under {@code lastReload}; {@code impact} says who moved. */
     record ReloadStatus(boolean ok, long epoch, long atMillis, List<String> errors, List<String> impact) {
     }

@@ -147,7 +147,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return Reply.text(HttpResponseStatus.NOT_FOUND, "unknown rollout '" + rolloutName + "'");
         }
         RouteDecision d = rollout.decide(SyntheticRequest.forUser(rollout, (String) user));
-        api.windows().feedback(rollout.name(), d.variant(), "positive".equals(label),
+        api.explicitFeedback(rollout.name(), d.variant(), "positive".equals(label),
                 score == null ? null : ((Number) score).doubleValue());
         return Reply.json(HttpResponseStatus.ACCEPTED, new JsonWriter().beginObject().field("rollout", rollout.name())
                 .field("variant", d.variant()).field("layer", d.layer()).endObject().toString());

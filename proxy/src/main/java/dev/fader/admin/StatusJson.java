@@ -1,5 +1,8 @@
 package dev.fader.admin;
 
+import dev.fader.analysis.Gate;
+import dev.fader.analysis.RolloutController;
+import dev.fader.analysis.RolloutState;
 import dev.fader.config.Durations;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.JsonWriter;
@@ -37,7 +40,7 @@ final class StatusJson {
         w.endArray().endObject();
         w.name("rollouts").beginArray();
         for (RolloutReport r : RolloutReport.of(table, windows)) {
-            rollout(w, r);
+            rollout(w, r, api.controllers().get(r.name()));
         }
         w.endArray();
         w.name("endpoints").beginObject();
@@ -50,9 +53,31 @@ final class StatusJson {
         return w.endObject().endObject().toString();
     }
 
-    private static void rollout(JsonWriter w, RolloutReport r) {
-        w.beginObject().field("name", r.name()).field("state", "static").name("step").value((String) null)
-                .field("baseline", r.baseline());
+    private static void progressive(JsonWriter w, RolloutController c) {
+        RolloutState s = c.state();
+        w.field("state", s.phase().label()).field("step", s.step() + 1).field("steps", c.progressive().steps().size())
+                .field("canary", c.canary()).field("canaryWeightPercent", c.weight() / 100.0)
+                .field("reason", s.reason())
+                .field("stepStartedAt", Instant.ofEpochMilli(s.stepStartedMillis()).toString());
+        w.name("gates").beginArray();
+        for (Gate g : c.gates()) {
+            w.beginObject().field("name", g.name()).field("failed", g.failed()).field("evidence", g.describe()).endObject();
+        }
+        w.endArray().name("history").beginArray();
+        for (RolloutState.Event e : s.history()) {
+            w.beginObject().field("at", Instant.ofEpochMilli(e.atMillis()).toString()).field("from", e.from())
+                    .field("to", e.to()).field("step", e.step() + 1).field("reason", e.reason()).endObject();
+        }
+        w.endArray();
+    }
+
+    private static void rollout(JsonWriter w, RolloutReport r, RolloutController c) {
+        w.beginObject().field("name", r.name()).field("baseline", r.baseline());
+        if (c == null) {
+            w.field("state", "static").name("step").value((String) null);
+        } else {
+            progressive(w, c);
+        }
         w.name("layers").beginArray();
         for (RolloutReport.Layer l : r.layers()) {
             w.beginObject().field("name", l.name()).field("test", l.test());

@@ -1,6 +1,7 @@
 package dev.fader.cli;
 
 import dev.fader.admin.AdminApi;
+import dev.fader.analysis.Controllers;
 import dev.fader.admin.AdminServer;
 import dev.fader.config.ConfigError;
 import dev.fader.config.ConfigException;
@@ -19,7 +20,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,28 +43,69 @@ public final class Instance implements AdminApi, AutoCloseable {
     private final AccessLog accessLog;
     private final ProxyServer proxy;
     private final FeedbackLog feedbackLog;
+    private final Controllers controllers;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fader-progressive");
+        t.setDaemon(true);
+        return t;
+    });
     private AdminServer admin;
     private InetSocketAddress proxyAddress;
     private InetSocketAddress adminAddress;
     private volatile ReloadStatus lastReload;
 
     public Instance(Path configPath, FaderConfig config, int threads) throws IOException {
+        this(configPath, config, threads, System::currentTimeMillis, true);
+    }
+
+    /**
+     * {@code clockMillis} drives progressive rollouts; with {@code autoTick} false nothing ticks them but
+     * {@link #tick()}, so tests walk steps with a fake clock and no sleeping.
+     */
+    public Instance(Path configPath, FaderConfig config, int threads, LongSupplier clockMillis, boolean autoTick)
+            throws IOException {
         this.configPath = configPath;
         this.initial = config;
         this.windows = new FeedbackWindows(System::nanoTime, config.feedback());
+        Path base = configPath.toAbsolutePath().getParent();
+        this.controllers = new Controllers(clockMillis, base == null ? Path.of(".") : base,
+                (name, state) -> metrics().transition(name, state.phase().label()));
+        controllers.reconcile(config);
         this.accessLog = AccessLog.open(config.accessLog());
         ProxyServer[] self = new ProxyServer[1];
         this.metrics = new ProxyMetrics(() -> self[0].table());
-        OutcomeSink sink = windows.and(metrics);
+        OutcomeSink sink = windows.and(metrics).and(controllers);
         if (accessLog != null) {
             sink = sink.and(accessLog);
         }
-        this.proxy = new ProxyServer(RoutingTable.compile(config, epoch.get()), sink, threads);
+        this.proxy = new ProxyServer(RoutingTable.compile(config, epoch.get(), controllers.overrides()), sink, threads);
         self[0] = proxy;
         metrics.tableChanged(proxy.table());
         metrics.bindProxy(proxy.eventLoops(), proxy::openConnections, proxy::idleUpstreamConnections);
         this.feedbackLog = new FeedbackLog(proxy::table, windows);
         this.lastReload = new ReloadStatus(true, epoch.get(), System.currentTimeMillis(), List.of(), List.of());
+        if (autoTick) {
+            ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Lets the progressive controllers look at their evidence; republishes routing when a weight moved. */
+    public synchronized void tick() {
+        try {
+            if (controllers.tick()) {
+                republish();
+            }
+        } catch (RuntimeException e) {
+            log.error("progressive tick failed", e);
+        }
+    }
+
+    /** A new snapshot of the same config with the controllers' current weights. */
+    private synchronized void republish() {
+        RoutingTable now = proxy.table();
+        RoutingTable next = RoutingTable.compile(now.config(), now.epoch(), controllers.overrides());
+        proxy.swap(next);
+        metrics.tableChanged(next);
     }
 
     /** Binds the proxy and, when configured, the admin API. */
@@ -125,7 +171,8 @@ public final class Instance implements AdminApi, AutoCloseable {
             lastReload = new ReloadStatus(false, table().epoch(), now, errors, List.of());
             return lastReload;
         }
-        RoutingTable table = RoutingTable.compile(next, epoch.incrementAndGet());
+        controllers.reconcile(next);
+        RoutingTable table = RoutingTable.compile(next, epoch.incrementAndGet(), controllers.overrides());
         if (!next.listen().equals(initial.listen()) || !java.util.Objects.equals(next.admin(), initial.admin())) {
             log.warn("listen/admin changed in {}: that needs a restart; still serving on the old addresses", configPath);
         }
@@ -146,7 +193,28 @@ public final class Instance implements AdminApi, AutoCloseable {
         if (table().rollout(rollout) == null) {
             return null;
         }
-        return new ControlResult(409, "rollout '" + rollout + "' has no progressive block: its weights come from the file");
+        Controllers.ControlOutcome c;
+        synchronized (this) {
+            c = controllers.control(rollout, action);
+            if (c != null && c.applied()) {
+                republish();
+            }
+        }
+        if (c == null) {
+            return new ControlResult(409, "rollout '" + rollout + "' has no progressive block: its weights come from the file");
+        }
+        return new ControlResult(c.applied() ? 200 : 409, c.message());
+    }
+
+    @Override
+    public Controllers controllers() {
+        return controllers;
+    }
+
+    @Override
+    public void explicitFeedback(String rollout, String variant, boolean positive, Double score) {
+        windows.feedback(rollout, variant, positive, score);
+        controllers.feedback(rollout, variant, positive);
     }
 
     /** Stops accepting, lets requests in flight finish up to {@code timeout}; /healthz answers 503 meanwhile. */
@@ -156,6 +224,7 @@ public final class Instance implements AdminApi, AutoCloseable {
 
     @Override
     public void close() {
+        ticker.shutdownNow();
         feedbackLog.close();
         proxy.close();
         if (admin != null) {

@@ -3,7 +3,10 @@ package dev.fader.config;
 import java.time.Duration;
 import java.util.List;
 
-/** The {@code progressive:} block: canary steps (basis points), their minimums, and the analysis gates. */
+/**
+ * The {@code progressive:} block: canary steps in basis points ({@link #MANUAL} marks a step that waits
+ * for a manual promote), their minimums, the analysis gates, and webhooks to notify.
+ */
 public record ProgressiveConfig(
         List<Integer> steps,
         Duration stepMinDuration,
@@ -13,9 +16,14 @@ public record ProgressiveConfig(
         Duration slowThreshold,
         double alpha,
         boolean rollbackOnFailure,
-        String stateDir) {
+        String stateDir,
+        boolean feedbackGate,
+        List<String> webhooks) {
+
+    public static final int MANUAL = -1;
 
     public ProgressiveConfig {
         steps = List.copyOf(steps);
+        webhooks = List.copyOf(webhooks);
     }
 }

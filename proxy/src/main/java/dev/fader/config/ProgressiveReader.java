@@ -9,9 +9,9 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Reads a rollout's {@code progressive:} block. */
 final class ProgressiveReader {
     private static final Set<String> KEYS = Set.of("steps", "step-min-duration", "step-min-requests", "analysis",
-            "on-failure", "state-dir");
+            "on-failure", "state-dir", "notify");
     private static final Set<String> ANALYSIS_KEYS = Set.of("max-error-ratio", "max-error-increase",
-            "slow-threshold", "alpha");
+            "slow-threshold", "alpha", "negative-feedback");
 
     private ProgressiveReader() {
     }
@@ -21,6 +21,10 @@ final class ProgressiveReader {
         List<Integer> steps = new ArrayList<>();
         int previous = -1;
         for (Node n : p.list("steps")) {
+            if (n instanceof org.yaml.snakeyaml.nodes.ScalarNode s && s.getValue().equals("manual")) {
+                steps.add(ProgressiveConfig.MANUAL); // wait here for POST /rollouts/{name}/promote
+                continue;
+            }
             Integer bp = p.parse(n, where + ".steps", Percent::basisPoints).orElse(null);
             if (bp != null && bp <= previous) {
                 problems.at(n, where + ".steps: " + Percent.format(bp) + " after " + Percent.format(previous)
@@ -31,7 +35,7 @@ final class ProgressiveReader {
                 previous = bp;
             }
         }
-        if (steps.isEmpty()) {
+        if (steps.stream().noneMatch(s -> s >= 0)) {
             problems.at(p.keyNode("steps").map(k -> (Node) k).orElse(p.node()), where + ": no steps (expected: e.g. steps: [1%, 5%, 25%, 100%])");
         }
         YamlMap a = p.map("analysis").orElse(null);
@@ -54,10 +58,22 @@ final class ProgressiveReader {
             case "pause" -> false;
             default -> throw new IllegalArgumentException("'" + s + "' is not an action (expected: rollback or pause)");
         }).orElse(true);
+        List<String> notify = new ArrayList<>();
+        for (Node n : p.list("notify")) {
+            p.parse(n, where + ".notify", s -> {
+                if (!s.startsWith("http://") && !s.startsWith("https://")) {
+                    throw new IllegalArgumentException("'" + s + "' is not an http(s) URL");
+                }
+                java.net.URI.create(s);
+                return s;
+            }).ifPresent(notify::add);
+        }
+        boolean feedbackGate = a != null && a.flag("negative-feedback", false);
         return new ProgressiveConfig(steps,
                 p.parsed("step-min-duration", ConfigLoader::positive).orElse(Duration.ofMinutes(5)),
                 p.parsed("step-min-requests", s -> (long) ConfigLoader.count(s, 0)).orElse(500L),
-                ratio, increase, slow, alpha, rollback, p.string("state-dir").orElse(".fader-state"));
+                ratio, increase, slow, alpha, rollback, p.string("state-dir").orElse(".fader-state"), feedbackGate,
+                notify);
     }
 
     private static double positiveNumber(String s) {

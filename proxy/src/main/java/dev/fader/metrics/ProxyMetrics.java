@@ -86,6 +86,11 @@ public final class ProxyMetrics implements OutcomeSink {
         }
     }
 
+    public void transition(String rollout, String to) {
+        Counter.builder("fader.rollout.transitions").tags("rollout", rollout, "to", to)
+                .description("progressive rollout state changes").register(registry).increment();
+    }
+
     public void reload(boolean ok) {
         Counter.builder("fader.reloads").tag("result", ok ? "ok" : "error").description("config reloads")
                 .register(registry).increment();

@@ -1,0 +1,199 @@
+package dev.fader.analysis;
+
+import dev.fader.config.FaderConfig;
+import dev.fader.config.LayerConfig;
+import dev.fader.config.RolloutConfig;
+import dev.fader.feedback.JsonWriter;
+import dev.fader.feedback.Outcome;
+import dev.fader.feedback.OutcomeSink;
+import dev.fader.routing.Murmur3;
+import dev.fader.routing.RoutingTable.ControlOverride;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controllers of every progressive rollout of the current config. They hear outcomes, look at the
+ * evidence on each {@link #tick}, persist and announce every transition, and hand the weights back as
+ * overrides for a new routing snapshot: the only way feedback flows back into routing.
+ */
+public final class Controllers implements OutcomeSink {
+    private static final Logger log = LoggerFactory.getLogger("fader.progressive");
+    private final LongSupplier clockMillis;
+    private final Path baseDir;
+    private final BiConsumer<String, RolloutState> onTransition;
+    private final Webhooks webhooks = new Webhooks();
+    private final Map<String, RolloutController> byName = new ConcurrentHashMap<>();
+
+    /** {@code baseDir} resolves relative {@code state-dir}s (the config file's folder). */
+    public Controllers(LongSupplier clockMillis, Path baseDir, BiConsumer<String, RolloutState> onTransition) {
+        this.clockMillis = clockMillis;
+        this.baseDir = baseDir;
+        this.onTransition = onTransition;
+    }
+
+    /**
+     * Makes the controllers match {@code config}: an unchanged definition keeps its controller (and state),
+     * a new or changed one resumes from its state file when the fingerprint matches, else starts over.
+     */
+    public synchronized void reconcile(FaderConfig config) {
+        Map<String, RolloutController> next = new HashMap<>();
+        for (RolloutConfig r : config.rollouts()) {
+            if (r.progressive() == null) {
+                continue;
+            }
+            String canary = canaryOf(r);
+            String fingerprint = fingerprint(config, r, canary);
+            RolloutController existing = byName.get(r.name());
+            if (existing != null && existing.state().fingerprint().equals(fingerprint)) {
+                next.put(r.name(), existing); // same definition: same state, same step counters
+                continue;
+            }
+            next.put(r.name(), new RolloutController(r, canary, initialState(r, fingerprint)));
+        }
+        byName.keySet().retainAll(next.keySet());
+        byName.putAll(next);
+    }
+
+    private RolloutState initialState(RolloutConfig r, String fingerprint) {
+        long now = clockMillis.getAsLong();
+        StateStore store = store(r);
+        RolloutState s;
+        try {
+            s = store.load(r.name());
+        } catch (IOException e) {
+            // Unreadable state must never let a canary start high: start aborted and say why.
+            RolloutState safe = RolloutState.start(r.name(), fingerprint, now).to(RolloutState.Phase.ABORTED, 0,
+                    "state file unreadable, started safe (aborted): " + e.getMessage(), now);
+            log.error("rollout {}: {}", r.name(), safe.reason());
+            persist(r, safe);
+            return safe;
+        }
+        if (s != null && fingerprint.equals(s.fingerprint()) && s.step() < r.progressive().steps().size()) {
+            log.info("rollout {}: resuming {} at step {} from {}", r.name(), s.phase().label(), s.step() + 1,
+                    store.fileOf(r.name()));
+            return s;
+        }
+        RolloutState fresh = RolloutState.start(r.name(), fingerprint, now);
+        if (s != null) {
+            log.info("rollout {}: definition changed since the saved state; starting over", r.name());
+        }
+        persist(r, fresh);
+        return fresh;
+    }
+
+    /** The weights the controllers set, per rollout, for {@code RoutingTable.compile}. */
+    public Map<String, ControlOverride> overrides() {
+        Map<String, ControlOverride> out = new HashMap<>();
+        byName.forEach((name, c) -> out.put(name, c.override()));
+        return out;
+    }
+
+    public RolloutController get(String rollout) {
+        return byName.get(rollout);
+    }
+
+    /** Looks at every rollout's evidence; returns true when a weight changed and routing must be republished. */
+    public synchronized boolean tick() {
+        long now = clockMillis.getAsLong();
+        boolean changed = false;
+        for (RolloutController c : byName.values()) {
+            int before = c.weight();
+            RolloutState s = c.tick(now);
+            if (s != null) {
+                announce(c, s);
+                changed |= c.weight() != before || s.phase() == RolloutState.Phase.ABORTED;
+            }
+        }
+        return changed;
+    }
+
+    /** Manual control: null for a rollout that is not progressive here; else the new state or why not. */
+    public synchronized ControlOutcome control(String rollout, String action) {
+        RolloutController c = byName.get(rollout);
+        if (c == null) {
+            return null;
+        }
+        StringBuilder why = new StringBuilder();
+        RolloutState s = c.control(action, clockMillis.getAsLong(), why);
+        if (s == null) {
+            return new ControlOutcome(false, why.toString());
+        }
+        announce(c, s);
+        return new ControlOutcome(true, rollout + " is " + s.phase().label() + ": " + s.reason());
+    }
+
+    /** The result of a manual action. */
+    public record ControlOutcome(boolean applied, String message) {
+    }
+
+    @Override
+    public void record(Outcome o) {
+        RolloutController c = byName.get(o.rollout());
+        if (c != null) {
+            c.record(o);
+        }
+    }
+
+    public void feedback(String rollout, String variant, boolean positive) {
+        RolloutController c = byName.get(rollout);
+        if (c != null) {
+            c.feedback(variant, positive);
+        }
+    }
+
+    private void announce(RolloutController c, RolloutState s) {
+        RolloutState.Event e = s.history().get(s.history().size() - 1);
+        log.warn("rollout {}: {} -> {} at {} of the catch-all layer: {}", c.name(), e.from(), e.to(),
+                dev.fader.config.Percent.format(c.weight()), e.reason());
+        persist(c.config(), s);
+        onTransition.accept(c.name(), s);
+        if (!c.progressive().webhooks().isEmpty()) {
+            webhooks.send(c.progressive().webhooks(), new JsonWriter().beginObject().field("rollout", c.name())
+                    .field("from", e.from()).field("to", e.to()).field("step", e.step())
+                    .field("canaryWeightPercent", c.weight() / 100.0).field("reason", e.reason())
+                    .field("at", java.time.Instant.ofEpochMilli(e.atMillis()).toString()).endObject().toString());
+        }
+    }
+
+    private void persist(RolloutConfig r, RolloutState s) {
+        try {
+            store(r).save(s);
+        } catch (IOException e) {
+            log.error("rollout {}: cannot persist state to {}: {}", r.name(), store(r).fileOf(r.name()), e.toString());
+        }
+    }
+
+    private StateStore store(RolloutConfig r) {
+        return new StateStore(baseDir.resolve(r.progressive().stateDir()));
+    }
+
+    /** The variant the steps move: the first non-baseline variant of the catch-all split, else of the rollout. */
+    static String canaryOf(RolloutConfig r) {
+        for (LayerConfig l : r.layers()) {
+            if (l.isCatchAll() && l.split() != null) {
+                for (String v : l.split().shares().keySet()) {
+                    if (!v.equals(r.baseline())) {
+                        return v;
+                    }
+                }
+            }
+        }
+        return r.variants().keySet().stream().filter(v -> !v.equals(r.baseline())).findFirst().orElse(r.baseline());
+    }
+
+    /** What identifies a definition: its steps and gates, variants, the canary's endpoints, salt and revision. */
+    static String fingerprint(FaderConfig config, RolloutConfig r, String canary) {
+        String upstream = r.variants().get(canary);
+        String text = r.progressive() + "|" + r.baseline() + "|" + canary + "|" + r.variants() + "|"
+                + (upstream == null ? "" : config.upstreams().get(upstream).endpoints()) + "|" + r.salt() + "|"
+                + r.revision();
+        return Integer.toHexString(Murmur3.hashUtf8("fingerprint:", text));
+    }
+}

@@ -1,0 +1,222 @@
+package dev.fader.analysis;
+
+import dev.fader.config.Durations;
+import dev.fader.config.Percent;
+import dev.fader.config.ProgressiveConfig;
+import dev.fader.config.RolloutConfig;
+import dev.fader.feedback.Outcome;
+import dev.fader.routing.RoutingTable.ControlOverride;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The state machine of one progressive rollout. Each step puts the canary at its share of the
+ * catch-all layer; it advances only when its minimum time and requests are met and no gate failed, holds
+ * otherwise, and on a failed gate rolls back (canary to 0 except for force layers) or pauses.
+ * Counters are per step, fed by outcomes; {@link #tick} is called by {@link Controllers} with the time.
+ */
+public final class RolloutController {
+    private final RolloutConfig rollout;
+    private final ProgressiveConfig p;
+    private final String canary;
+    private final long slowNanos;
+    private volatile RolloutState state;
+    private volatile StepCounters counters = new StepCounters();
+    private volatile List<Gate> gates = List.of();
+
+    RolloutController(RolloutConfig rollout, String canary, RolloutState state) {
+        this.rollout = rollout;
+        this.p = rollout.progressive();
+        this.canary = canary;
+        this.slowNanos = p.slowThreshold().toNanos();
+        this.state = state;
+    }
+
+    public String name() {
+        return rollout.name();
+    }
+
+    public String canary() {
+        return canary;
+    }
+
+    RolloutConfig config() {
+        return rollout;
+    }
+
+    public RolloutState state() {
+        return state;
+    }
+
+    public List<Gate> gates() {
+        return gates;
+    }
+
+    public ProgressiveConfig progressive() {
+        return p;
+    }
+
+    /** The canary's share of the catch-all layer now, in basis points. */
+    public int weight() {
+        return switch (state.phase()) {
+            case ABORTED -> 0;
+            case PROMOTED -> Percent.ALL;
+            default -> stepWeight(state.step());
+        };
+    }
+
+    /** A manual step keeps the share of the step before it. */
+    int stepWeight(int step) {
+        for (int i = Math.min(step, p.steps().size() - 1); i >= 0; i--) {
+            if (p.steps().get(i) >= 0) {
+                return p.steps().get(i);
+            }
+        }
+        return 0;
+    }
+
+    ControlOverride override() {
+        return state.phase() == RolloutState.Phase.ABORTED ? new ControlOverride(null, true)
+                : new ControlOverride(Map.of(canary, weight()), false);
+    }
+
+    void record(Outcome o) {
+        boolean isCanary = o.variant().equals(canary);
+        if (!isCanary && !o.variant().equals(rollout.baseline()) || o.kind() == Outcome.Kind.CLIENT_ABORT) {
+            return;
+        }
+        StepCounters c = counters;
+        Side s = isCanary ? c.canary : c.baseline;
+        s.requests.increment();
+        if (o.kind().isError()) {
+            s.errors.increment();
+        }
+        if (o.totalNanos() > slowNanos) {
+            s.slow.increment();
+        }
+    }
+
+    void feedback(String variant, boolean positive) {
+        StepCounters c = counters;
+        Side s = variant.equals(canary) ? c.canary : variant.equals(rollout.baseline()) ? c.baseline : null;
+        if (s != null) {
+            (positive ? s.positive : s.negative).increment();
+        }
+    }
+
+    /** One look at the evidence; returns the new state when it changed (to persist, publish, notify). */
+    RolloutState tick(long now) {
+        RolloutState s = state;
+        if (s.phase() != RolloutState.Phase.PROGRESSING) {
+            return null;
+        }
+        StepCounters c = counters;
+        List<Gate> g = judge(c);
+        gates = g;
+        for (Gate gate : g) {
+            if (gate.failed()) {
+                RolloutState.Phase to = p.rollbackOnFailure() ? RolloutState.Phase.ABORTED : RolloutState.Phase.PAUSED;
+                return move(to, s.step(), "gate failed at " + Percent.format(weight()) + ": " + gate.describe(), now);
+            }
+        }
+        if (p.steps().get(s.step()) == ProgressiveConfig.MANUAL) {
+            state = s.holding("waiting for a manual promote (POST /rollouts/" + name() + "/promote)");
+            return null;
+        }
+        long nc = c.canary.requests.sum();
+        long nb = c.baseline.requests.sum();
+        long elapsed = now - s.stepStartedMillis();
+        long min = p.stepMinDuration().toMillis();
+        if (elapsed < min || nc < p.stepMinRequests() || nb < p.stepMinRequests()) {
+            state = s.holding(String.format("holding at %s: %s of %s, canary %d/%d and baseline %d/%d requests"
+                    + " (INSUFFICIENT_DATA until both reach the minimum)", Percent.format(weight()),
+                    Durations.format(java.time.Duration.ofMillis(Math.max(0, elapsed))), Durations.format(p.stepMinDuration()),
+                    nc, p.stepMinRequests(), nb, p.stepMinRequests()));
+            return null;
+        }
+        String evidence = "step " + Percent.format(weight()) + " passed: " + String.join("; ", g.stream().map(Gate::describe).toList());
+        if (s.step() + 1 >= p.steps().size()) {
+            return move(RolloutState.Phase.PROMOTED, s.step(), evidence + "; promoted, canary takes 100%", now);
+        }
+        return move(RolloutState.Phase.PROGRESSING, s.step() + 1, evidence + "; advancing to step " + (s.step() + 2), now);
+    }
+
+    /** Manual control; the new state, or null with {@code why} when the action does not apply. */
+    RolloutState control(String action, long now, StringBuilder why) {
+        RolloutState s = state;
+        switch (action) {
+            case "pause":
+                if (s.phase() == RolloutState.Phase.PROGRESSING) {
+                    return move(RolloutState.Phase.PAUSED, s.step(), "paused by the operator", now);
+                }
+                break;
+            case "resume":
+                if (s.phase() == RolloutState.Phase.PAUSED) {
+                    return move(RolloutState.Phase.PROGRESSING, s.step(), "resumed by the operator", now);
+                }
+                if (s.phase() == RolloutState.Phase.ABORTED) {
+                    why.append("an aborted rollout stays aborted until its definition changes (e.g. a new revision:)");
+                    return null;
+                }
+                break;
+            case "abort":
+                if (s.phase() != RolloutState.Phase.ABORTED) {
+                    return move(RolloutState.Phase.ABORTED, s.step(), "aborted by the operator", now);
+                }
+                break;
+            case "promote":
+                if (s.phase() == RolloutState.Phase.PROGRESSING && p.steps().get(s.step()) == ProgressiveConfig.MANUAL
+                        && s.step() + 1 < p.steps().size()) {
+                    return move(RolloutState.Phase.PROGRESSING, s.step() + 1, "manual step promoted by the operator", now);
+                }
+                if (s.phase() != RolloutState.Phase.PROMOTED && s.phase() != RolloutState.Phase.ABORTED) {
+                    return move(RolloutState.Phase.PROMOTED, s.step(), "promoted by the operator", now);
+                }
+                break;
+            default:
+                why.append("unknown action '").append(action).append("' (expected: pause, resume, abort or promote)");
+                return null;
+        }
+        why.append("cannot ").append(action).append(" a rollout that is ").append(s.phase().label());
+        return null;
+    }
+
+    private RolloutState move(RolloutState.Phase to, int step, String why, long now) {
+        RolloutState next = state.to(to, step, why, now);
+        state = next;
+        counters = new StepCounters();
+        return next;
+    }
+
+    private List<Gate> judge(StepCounters c) {
+        List<Gate> out = new ArrayList<>(3);
+        double increase = p.maxErrorIncreaseBasisPoints() / 10_000.0;
+        out.add(Gate.judge("errors", c.canary.requests.sum(), c.canary.errors.sum(), c.baseline.requests.sum(),
+                c.baseline.errors.sum(), p.maxErrorRatio(), increase, p.alpha()));
+        out.add(Gate.judge("slow>" + Durations.format(p.slowThreshold()), c.canary.requests.sum(), c.canary.slow.sum(),
+                c.baseline.requests.sum(), c.baseline.slow.sum(), p.maxErrorRatio(), increase, p.alpha()));
+        if (p.feedbackGate()) {
+            long cn = c.canary.negative.sum();
+            long bn = c.baseline.negative.sum();
+            out.add(Gate.judge("negative-feedback", cn + c.canary.positive.sum(), cn, bn + c.baseline.positive.sum(), bn,
+                    p.maxErrorRatio(), increase, p.alpha()));
+        }
+        return out;
+    }
+
+    /** What one step has seen of each side; replaced whole when the step changes. */
+    private static final class StepCounters {
+        final Side canary = new Side();
+        final Side baseline = new Side();
+    }
+
+    private static final class Side {
+        final LongAdder requests = new LongAdder();
+        final LongAdder errors = new LongAdder();
+        final LongAdder slow = new LongAdder();
+        final LongAdder positive = new LongAdder();
+        final LongAdder negative = new LongAdder();
+    }
+}
