@@ -137,8 +137,10 @@ public final class RolloutController {
             return null;
         }
         String evidence = "step " + Percent.format(weight()) + " passed: " + String.join("; ", g.stream().map(Gate::describe).toList());
-        if (s.step() + 1 >= p.steps().size()) {
-            return move(RolloutState.Phase.PROMOTED, s.step(), evidence + "; promoted, canary takes 100%", now);
+        // A 100% step leaves no baseline traffic to compare with: reaching it is the promotion.
+        if (s.step() + 1 >= p.steps().size() || p.steps().get(s.step() + 1) == Percent.ALL) {
+            return move(RolloutState.Phase.PROMOTED, s.step() + 1 >= p.steps().size() ? s.step() : s.step() + 1,
+                    evidence + "; promoted, canary takes 100%", now);
         }
         return move(RolloutState.Phase.PROGRESSING, s.step() + 1, evidence + "; advancing to step " + (s.step() + 2), now);
     }
