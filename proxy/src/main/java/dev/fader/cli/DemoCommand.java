@@ -15,7 +15,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--canary-percent")
     int canaryPercent = 10;
 
-    @Option(names = "--canary-error-rate", description = "share of canary requests that fail (default 0.05)")
+    @Option(names = "--canary-error-rate", description = "share of canary requests that fail (default 0.05;"
+            + " try 0.005 to watch a healthy canary get promoted)")
     double canaryErrorRate = 0.05;
 
     @Option(names = "--canary-delay-ms")
@@ -25,7 +26,7 @@ final class DemoCommand implements Callable<Integer> {
     int users = 1000;
 
     @Option(names = "--rate", description = "requests per second of the synthetic users")
-    int rate = 100;
+    int rate = 200;
 
     @Option(names = "--seconds", description = "stop after this many seconds (default: run until Ctrl-C)")
     long seconds = 0;

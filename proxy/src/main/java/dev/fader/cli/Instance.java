@@ -104,6 +104,7 @@ public final class Instance implements AdminApi, AutoCloseable {
     private synchronized void republish() {
         RoutingTable now = proxy.table();
         RoutingTable next = RoutingTable.compile(now.config(), now.epoch(), controllers.overrides());
+        ReloadImpact.changedRollouts(now, next).forEach(windows::forgetUsers);
         proxy.swap(next);
         metrics.tableChanged(next);
     }

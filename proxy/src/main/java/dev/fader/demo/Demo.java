@@ -2,7 +2,10 @@ package dev.fader.demo;
 
 import dev.fader.config.ConfigLoader;
 import dev.fader.config.FaderConfig;
+import dev.fader.analysis.RolloutController;
+import dev.fader.analysis.RolloutState;
 import dev.fader.cli.Instance;
+import dev.fader.config.Percent;
 import dev.fader.proxy.Transport;
 import dev.fader.feedback.RolloutReport;
 import dev.fader.feedback.Verdict;
@@ -13,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -48,6 +52,7 @@ public final class Demo {
         try (DemoUpstream stable = new DemoUpstream(upstreamGroup, transport.serverChannel(), "stable", 0.005, 20);
              DemoUpstream canary = new DemoUpstream(upstreamGroup, transport.serverChannel(), "canary",
                      settings.canaryErrorRate(), settings.canaryDelayMs())) {
+            Path stateDir = Files.createTempDirectory("fader-demo-state");
             String yaml = """
                     listen: 127.0.0.1:%d
                     admin: 127.0.0.1:0
@@ -62,8 +67,19 @@ public final class Demo {
                         variants: { stable: stable, canary: canary }
                         user-key: [header:X-User-Id]
                         explain: true
-                        split: { canary: %d%% }
-                    """.formatted(settings.port(), stable.port(), canary.port(), settings.canaryPercent());
+                        layers:
+                          - name: testers
+                            force: header:X-Fader-Force
+                          - name: everyone
+                            split: { canary: 0%% }
+                        progressive:
+                          steps: [%d%%, 25%%, 50%%, 100%%]
+                          step-min-duration: 15s
+                          step-min-requests: 100
+                          analysis: { max-error-ratio: 1.5, max-error-increase: 1%%, alpha: 0.01 }
+                          state-dir: "%s"
+                    """.formatted(settings.port(), stable.port(), canary.port(), settings.canaryPercent(),
+                    stateDir.toString().replace("\\", "/"));
             FaderConfig config = ConfigLoader.parse(Path.of("demo.yaml"), yaml);
             try (Instance fader = new Instance(Path.of("demo.yaml"), config, 1).start()) {
                 int port = fader.proxyAddress().getPort();
@@ -73,12 +89,14 @@ public final class Demo {
                         + "% of requests and answers slower");
                 out.println("Try: curl -si -H 'X-User-Id: alice' http://127.0.0.1:" + port + "/ask");
                 out.println("     curl -s " + admin + "/status   and   curl -s " + admin + "/metrics");
+                out.println("The canary starts at " + settings.canaryPercent() + "% and steps up every 15 s while it is"
+                        + " healthy; Fader rolls it back on its own if it is worse than stable.");
                 startUsers(users, port);
                 long end = settings.duration().isZero() ? Long.MAX_VALUE
                         : System.nanoTime() + settings.duration().toNanos();
                 while (System.nanoTime() < end) {
                     Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                    print(RolloutReport.of(fader.table(), fader.windows()).get(0));
+                    print(RolloutReport.of(fader.table(), fader.windows()).get(0), fader.controllers().get("demo"));
                 }
             }
         } finally {
@@ -103,7 +121,7 @@ public final class Demo {
         }, 0, periodMicros, TimeUnit.MICROSECONDS);
     }
 
-    private void print(RolloutReport report) {
+    private void print(RolloutReport report, RolloutController progressive) {
         StringBuilder b = new StringBuilder();
         if (settings.redraw()) {
             b.append("\033[H\033[2J");
@@ -118,6 +136,9 @@ public final class Demo {
             b.append(String.format("%-8s %9d %7.2f%% %7.1f %7.1f  %s%n", v.name(), w.requests(), 100 * w.errorRate(),
                     w.p50Millis(), w.p99Millis(), verdict));
         }
+        RolloutState st = progressive.state();
+        b.append(String.format("rollout: %s, step %d/%d, canary at %s: %s%n", st.phase().label(), st.step() + 1,
+                progressive.progressive().steps().size(), Percent.format(progressive.weight()), st.reason()));
         if (report.sampleRatioMismatch()) {
             b.append("SAMPLE RATIO MISMATCH: users per variant do not match the split\n");
         }

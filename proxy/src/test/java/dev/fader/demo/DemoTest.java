@@ -20,7 +20,7 @@ class DemoTest {
         assertThat(out).contains("Fader demo: proxy on http://127.0.0.1:").contains("/status").contains("/metrics");
         String last = out.substring(out.lastIndexOf("variant "));
         assertThat(last).containsPattern("stable +\\d+ ").containsPattern("canary +\\d+ ").contains("baseline");
-        // With half the canary's requests failing, the verdict must find it within seconds.
-        assertThat(last).contains("DEGRADED");
+        // With half the canary's requests failing, the verdict and the controller must act within seconds.
+        assertThat(last).contains("DEGRADED").contains("rollout: aborted").contains("gate failed");
     }
 }
