@@ -73,12 +73,12 @@ public final class Demo {
                           - name: everyone
                             split: { canary: 0%% }
                         progressive:
-                          steps: [%d%%, 25%%, 50%%, 100%%]
+                          steps: [%s]
                           step-min-duration: 15s
                           step-min-requests: 100
                           analysis: { max-error-ratio: 1.5, max-error-increase: 1%%, alpha: 0.01 }
                           state-dir: "%s"
-                    """.formatted(settings.port(), stable.port(), canary.port(), settings.canaryPercent(),
+                    """.formatted(settings.port(), stable.port(), canary.port(), steps(settings.canaryPercent()),
                     stateDir.toString().replace("\\", "/"));
             FaderConfig config = ConfigLoader.parse(Path.of("demo.yaml"), yaml);
             try (Instance fader = new Instance(Path.of("demo.yaml"), config, 1).start()) {
@@ -103,6 +103,17 @@ public final class Demo {
             users.shutdownNow();
             upstreamGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /** The canary's first share, then the demo's usual steps above it. */
+    static String steps(int first) {
+        StringBuilder b = new StringBuilder(first + "%");
+        for (int next : new int[] {25, 50, 100}) {
+            if (next > first) {
+                b.append(", ").append(next).append('%');
+            }
+        }
+        return b.toString();
     }
 
     private void startUsers(ScheduledExecutorService users, int port) {
