@@ -29,7 +29,7 @@ public record Gate(String name, long canaryTrials, long canaryEvents, long basel
 
     /** Evidence as a plain statement for logs, events and /status. */
     public String describe() {
-        return String.format("%s: canary %d/%d (%.2f%%) vs baseline %d/%d (%.2f%%), tolerated %.2f%%, evidence %.1f%s",
+        return String.format("%s: canary %d/%d (%.2f%%) vs baseline %d/%d (%.2f%%), tolerated %.2f%%, evidence %.3g%s",
                 name, canaryEvents, canaryTrials, 100 * canaryRate(), baselineEvents, baselineTrials,
                 100 * baselineRate(), 100 * tolerated, Math.exp(Math.min(700, logEvidence)),
                 failed ? " >= 1/alpha: FAILED" : "");

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class DistinctUsers {
     private final Cache<Long, String[]> seen;
     private final Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
+    private final long sinceMillis = System.currentTimeMillis();
 
     public DistinctUsers(Duration window, long maxUsers, com.github.benmanes.caffeine.cache.Ticker ticker) {
         this.seen = Caffeine.newBuilder()
@@ -31,6 +32,11 @@ public final class DistinctUsers {
                     }
                 })
                 .build();
+    }
+
+    /** Wall-clock time this count started: requests that started earlier were routed by an older split. */
+    public long sinceMillis() {
+        return sinceMillis;
     }
 
     /** Notes a user (by the 32-bit hash of its salted key) decided by {@code layer} into {@code variant}. */

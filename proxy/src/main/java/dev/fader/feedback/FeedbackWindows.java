@@ -44,8 +44,11 @@ public final class FeedbackWindows implements OutcomeSink {
             endpoints.computeIfAbsent(o.endpoint(), k -> newWindow()).record(o.kind(), latency);
         }
         if (o.bucket() >= 0 && o.kind() != Outcome.Kind.CLIENT_ABORT) {
-            users.computeIfAbsent(o.rollout(), k -> new DistinctUsers(settings.window(), MAX_TRACKED_USERS,
-                    (Ticker) ticker::getAsLong)).saw(o.keyHash(), o.layer(), o.variant());
+            DistinctUsers d = users.computeIfAbsent(o.rollout(), k -> new DistinctUsers(settings.window(),
+                    MAX_TRACKED_USERS, (Ticker) ticker::getAsLong));
+            if (o.startedAtMillis() >= d.sinceMillis()) {
+                d.saw(o.keyHash(), o.layer(), o.variant());
+            }
         }
     }
 
