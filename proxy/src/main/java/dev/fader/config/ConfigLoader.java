@@ -23,7 +23,8 @@ public final class ConfigLoader {
             "listen", "admin", "admin-token", "access-log", "trusted-proxies", "upstreams", "rollouts", "feedback",
             "connect-timeout", "response-timeout", "client-header-timeout", "idle-timeout", "upstream-idle-timeout",
             "drain-timeout", "max-idle-per-endpoint", "max-connections", "max-body-size", "max-header-size",
-            "max-request-line");
+            "max-request-line", "body-timeout", "outlier-consecutive-failures", "outlier-base-ejection",
+            "outlier-max-ejected");
 
     private ConfigLoader() {
     }
@@ -142,7 +143,11 @@ public final class ConfigLoader {
                 top.parsed("max-header-size", s -> (int) Math.min(Integer.MAX_VALUE, Sizes.parse(s)))
                         .orElse(d.maxHeaderSize()),
                 top.parsed("max-request-line", s -> (int) Math.min(Integer.MAX_VALUE, Sizes.parse(s)))
-                        .orElse(d.maxRequestLine()));
+                        .orElse(d.maxRequestLine()),
+                top.parsed("body-timeout", ConfigLoader::positive).orElse(d.bodyTimeout()),
+                top.parsed("outlier-consecutive-failures", s -> count(s, 0)).orElse(d.outlierConsecutiveFailures()),
+                top.parsed("outlier-base-ejection", ConfigLoader::positive).orElse(d.outlierBaseEjection()),
+                top.parsed("outlier-max-ejected", Percent::basisPoints).orElse(d.outlierMaxEjectedBasisPoints()));
     }
 
     private static FeedbackSettings readFeedback(YamlMap top) {

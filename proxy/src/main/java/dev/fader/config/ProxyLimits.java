@@ -17,7 +17,11 @@ public record ProxyLimits(
         int maxConnections,
         long maxBodySize,
         int maxHeaderSize,
-        int maxRequestLine) {
+        int maxRequestLine,
+        Duration bodyTimeout,
+        int outlierConsecutiveFailures,
+        Duration outlierBaseEjection,
+        int outlierMaxEjectedBasisPoints) {
 
     public static ProxyLimits defaults() {
         return new ProxyLimits(
@@ -31,6 +35,10 @@ public record ProxyLimits(
                 0,
                 0,
                 16 * 1024,
-                8 * 1024);
+                8 * 1024,
+                Duration.ofSeconds(60),
+                5,
+                Duration.ofSeconds(10),
+                5000);
     }
 }

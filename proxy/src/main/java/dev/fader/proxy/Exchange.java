@@ -49,6 +49,8 @@ final class Exchange {
     private UpstreamHandler upstream;
     private ArrayDeque<HttpContent> pending;
     private ScheduledFuture<?> responseTimer;
+    private ScheduledFuture<?> stallCheck;
+    private long lastProgressNanos = startNanos;
     private String requestId;
     private int status;
     private long firstByteNanos = -1;
@@ -117,7 +119,13 @@ final class Exchange {
 
     private void acquire(Address avoid) {
         LoopPool loopPool = front.loopPool();
-        endpoint = loopPool.pick(pool, avoid);
+        Address picked = loopPool.pick(pool, avoid);
+        if (picked == null) {
+            fail(HttpResponseStatus.SERVICE_UNAVAILABLE, Outcome.Kind.CONNECT_ERROR, "every endpoint of variant '"
+                    + decision.variant() + "' is ejected after repeated failures");
+            return;
+        }
+        endpoint = picked;
         UpstreamHandler idle = loopPool.pollIdle(endpoint);
         if (idle != null) {
             attach(idle);
@@ -141,6 +149,7 @@ final class Exchange {
             attach((UpstreamHandler) f.channel().pipeline().get("upstream"));
             return;
         }
+        front.loopPool().outliers().failure(endpoint, pool);
         if (!connectRetried && pool.endpoints().size() > 1) {
             // Nothing was sent, so another endpoint of the same variant may take it (Envoy's connect-failure retry).
             connectRetried = true;
@@ -170,10 +179,28 @@ final class Exchange {
         }
         ch.flush();
         ch.read();
+        if (stallCheck == null) {
+            long every = Math.max(TimeUnit.MILLISECONDS.toNanos(50), limits.bodyTimeout().toNanos() / 4);
+            stallCheck = client.executor().scheduleWithFixedDelay(this::checkStall, every, every, TimeUnit.NANOSECONDS);
+        }
         if (requestComplete) {
             armResponseTimer();
         } else {
             front.readMore();
+        }
+    }
+
+    /** Bodies must keep moving: a client or upstream silent mid-body for body-timeout is cut off. */
+    private void checkStall() {
+        if (done || System.nanoTime() - lastProgressNanos < limits.bodyTimeout().toNanos()) {
+            return;
+        }
+        if (!requestComplete) {
+            fail(HttpResponseStatus.REQUEST_TIMEOUT, Outcome.Kind.CLIENT_ABORT, "the request body stalled for "
+                    + dev.fader.config.Durations.format(limits.bodyTimeout()));
+        } else if (responseStarted) {
+            fail(HttpResponseStatus.GATEWAY_TIMEOUT, Outcome.Kind.TIMEOUT, "upstream " + endpoint
+                    + " stalled mid-response for " + dev.fader.config.Durations.format(limits.bodyTimeout()));
         }
     }
 
@@ -188,6 +215,7 @@ final class Exchange {
             return;
         }
         bytesIn += c.content().readableBytes();
+        lastProgressNanos = System.nanoTime();
         if (limits.maxBodySize() > 0 && bytesIn > limits.maxBodySize()) {
             c.release();
             reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body exceeds max-body-size " + limits.maxBodySize());
@@ -285,6 +313,7 @@ final class Exchange {
             return;
         }
         bytesOut += c.content().readableBytes();
+        lastProgressNanos = System.nanoTime();
         client.write(c);
         if (last) {
             finish();
@@ -349,7 +378,7 @@ final class Exchange {
             return;
         }
         done = true;
-        cancelResponseTimer();
+        cancelTimers();
         releasePending();
         closeUpstream();
         record(Outcome.Kind.CLIENT_ABORT);
@@ -369,6 +398,14 @@ final class Exchange {
         }
     }
 
+    private void cancelTimers() {
+        cancelResponseTimer();
+        if (stallCheck != null) {
+            stallCheck.cancel(false);
+            stallCheck = null;
+        }
+    }
+
     private void responseTimedOut() {
         responseTimer = null;
         if (!done && !responseStarted) {
@@ -379,7 +416,7 @@ final class Exchange {
 
     private void finish() {
         done = true;
-        cancelResponseTimer();
+        cancelTimers();
         UpstreamHandler u = upstream;
         upstream = null;
         if (u != null) {
@@ -401,7 +438,7 @@ final class Exchange {
             return;
         }
         done = true;
-        cancelResponseTimer();
+        cancelTimers();
         releasePending();
         closeUpstream();
         front.logFailure(requestId, reason);
@@ -430,6 +467,7 @@ final class Exchange {
         ForwardHeaders.stripHopByHop(r.headers(), true);
         ForwardHeaders.addVia(r.headers(), false);
         done = true;
+        cancelTimers();
         UpstreamHandler u = upstream;
         upstream = null;
         u.bind(null);
@@ -458,6 +496,14 @@ final class Exchange {
 
     private void record(Outcome.Kind kind) {
         long total = System.nanoTime() - startNanos;
+        if (endpoint != null && kind != Outcome.Kind.CONNECT_ERROR && kind != Outcome.Kind.CLIENT_ABORT) {
+            // connect errors were reported as they happened, once per endpoint tried
+            if (kind.isError()) {
+                front.loopPool().outliers().failure(endpoint, pool);
+            } else {
+                front.loopPool().outliers().success(endpoint);
+            }
+        }
         front.record(new Outcome(startMillis, requestId, method, host, path, status, kind,
                 decision == null ? "" : decision.rollout().name(), decision == null ? "" : decision.variant(),
                 decision == null ? "" : decision.layer(), decision == null ? -1 : decision.bucket(),

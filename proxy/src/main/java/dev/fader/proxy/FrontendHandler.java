@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
@@ -90,6 +91,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             view.reset(request);
             exchange = new Exchange(this, ctx, request, server.table());
             exchange.start(view);
+        }
+        if (msg instanceof LastHttpContent) {
+            ObsFoldGuard guard = ctx.pipeline().get(ObsFoldGuard.class);
+            if (guard != null) {
+                guard.rearm();
+            }
         }
         if (msg instanceof HttpContent content) {
             if (exchange == null) {
@@ -185,6 +192,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().replace(this, "relay", new RelayHandler(upstream));
         ctx.pipeline().remove("expect");
         ctx.pipeline().remove("codec");
+        ctx.pipeline().remove("obs-fold");
         upstream.read();
         ctx.channel().read();
     }

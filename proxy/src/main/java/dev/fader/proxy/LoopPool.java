@@ -31,11 +31,13 @@ final class LoopPool {
     private final Map<Address, ArrayDeque<UpstreamHandler>> idle = new HashMap<>();
     private final Map<Address, InetSocketAddress> resolved = new HashMap<>();
     private final Map<String, int[]> cursors = new HashMap<>();
+    private final OutlierDetector outliers;
     private Predicate<Address> wanted = a -> true;
 
     LoopPool(EventLoop loop, Bootstrap template, HttpDecoderConfig decoderConfig, int maxIdlePerEndpoint,
-            long idleTimeoutNanos) {
+            long idleTimeoutNanos, OutlierDetector outliers) {
         this.loop = loop;
+        this.outliers = outliers;
         this.bootstrap = template.clone(loop);
         this.decoderConfig = decoderConfig;
         this.maxIdlePerEndpoint = maxIdlePerEndpoint;
@@ -44,16 +46,31 @@ final class LoopPool {
         loop.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
     }
 
-    /** Round-robin over the pool's endpoints, skipping {@code avoid} when there is another. */
+    /**
+     * Round-robin over the pool's endpoints that are not ejected, preferring one other than {@code avoid};
+     * null when every endpoint is ejected.
+     */
     Address pick(UpstreamConfig pool, Address avoid) {
         List<Address> endpoints = pool.endpoints();
         int n = endpoints.size();
         int[] cursor = cursors.computeIfAbsent(pool.name(), k -> new int[1]);
-        Address a = endpoints.get(Math.floorMod(cursor[0]++, n));
-        if (a.equals(avoid) && n > 1) {
-            a = endpoints.get(Math.floorMod(cursor[0]++, n));
+        Address fallback = null;
+        for (int i = 0; i < n; i++) {
+            Address a = endpoints.get(Math.floorMod(cursor[0]++, n));
+            if (!outliers.available(a)) {
+                continue;
+            }
+            if (a.equals(avoid)) {
+                fallback = a;
+                continue;
+            }
+            return a;
         }
-        return a;
+        return fallback;
+    }
+
+    OutlierDetector outliers() {
+        return outliers;
     }
 
     /** A pooled connection to {@code endpoint}, most recently used first, or null. */

@@ -5,7 +5,9 @@ import dev.fader.config.ProxyLimits;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.routing.RoutingTable;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -17,6 +19,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,6 +42,8 @@ public final class ProxyServer implements AutoCloseable {
     private final UpstreamPools pools;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final HttpDecoderConfig decoderConfig;
+    private static final String TOO_MANY = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+            + "Content-Length: 46\r\nConnection: close\r\nRetry-After: 1\r\n\r\n503 Service Unavailable: too many connections\n";
     private Channel serverChannel;
     private volatile boolean draining;
 
@@ -76,7 +81,15 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        int max = table.get().config().limits().maxConnections();
+                        if (max > 0 && clients.size() >= max) {
+                            // Refused fast, before any decoding, so the admitted clients keep their latency.
+                            ch.writeAndFlush(Unpooled.copiedBuffer(TOO_MANY, StandardCharsets.US_ASCII))
+                                    .addListener(ChannelFutureListener.CLOSE);
+                            return;
+                        }
                         clients.add(ch);
+                        ch.pipeline().addLast("obs-fold", new ObsFoldGuard());
                         ch.pipeline().addLast("codec", new HttpServerCodec(decoderConfig));
                         ch.pipeline().addLast("expect", new HttpServerExpectContinueHandler());
                         ch.pipeline().addLast("frontend", new FrontendHandler(ProxyServer.this));

@@ -15,9 +15,11 @@ final class UpstreamPools {
     private final Bootstrap template;
     private final HttpDecoderConfig decoderConfig;
     private final ProxyLimits limits;
+    private final OutlierDetector outliers;
 
     UpstreamPools(Transport transport, ProxyLimits limits) {
         this.limits = limits;
+        this.outliers = new OutlierDetector(limits, System::nanoTime);
         this.decoderConfig = new HttpDecoderConfig()
                 .setValidateHeaders(true)
                 .setStrictLineParsing(true)
@@ -37,7 +39,7 @@ final class UpstreamPools {
     LoopPool of(EventLoop loop) {
         LoopPool p = pools.get(loop);
         return p != null ? p : pools.computeIfAbsent(loop, l -> new LoopPool(l, template, decoderConfig,
-                limits.maxIdlePerEndpoint(), limits.upstreamIdleTimeout().toNanos()));
+                limits.maxIdlePerEndpoint(), limits.upstreamIdleTimeout().toNanos(), outliers));
     }
 
     int idleCount() {
