@@ -61,6 +61,7 @@ class ProgressiveIT {
         return """
                 listen: 127.0.0.1:0
                 access-log: "off"
+                outlier-consecutive-failures: 0   # judged by the rollout gates alone here
                 upstreams:
                   stable: { endpoints: [127.0.0.1:%d] }
                   canary: { endpoints: [127.0.0.1:%d] }
