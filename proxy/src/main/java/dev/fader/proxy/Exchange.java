@@ -66,6 +66,7 @@ final class Exchange {
     private boolean headRequest;
     private boolean upgrading;
     private boolean resendable;
+    private boolean bodiless;
     private boolean connectRetried;
     private boolean resetRetried;
     private boolean skipInformationalEnd;
@@ -96,7 +97,8 @@ final class Exchange {
         upgrading = h.contains(HttpHeaderNames.UPGRADE) && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         long length = HttpUtil.getContentLength(request, -1L);
-        resendable = !chunked && length <= 0 && isIdempotent(request.method());
+        bodiless = !chunked && length <= 0;
+        resendable = bodiless && isIdempotent(request.method());
         if (limits.maxBodySize() > 0 && length > limits.maxBodySize()) {
             reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body of " + length + " bytes exceeds max-body-size "
                     + limits.maxBodySize());
@@ -449,7 +451,8 @@ final class Exchange {
             return;
         }
         status = answer.code();
-        boolean close = !requestComplete || !keepAliveClient || front.draining();
+        // A bodiless request is complete once its head is in, even if its empty last part is still queued.
+        boolean close = (!requestComplete && !bodiless) || !keepAliveClient || front.draining();
         record(kind);
         client.writeAndFlush(Responses.error(client.alloc(), answer, reason, close));
         front.exchangeDone(!close);

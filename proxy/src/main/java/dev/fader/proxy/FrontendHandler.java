@@ -82,9 +82,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            String problem = HostRule.check(request);
+            String problem = RequestRules.host(request);
             if (problem != null) {
                 refuse(HttpResponseStatus.BAD_REQUEST, problem);
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (RequestRules.unsupportedExpect(request)) {
+                refuse(HttpResponseStatus.EXPECTATION_FAILED, "unsupported Expect: " + request.headers().get("Expect"));
                 ReferenceCountUtil.release(msg);
                 return;
             }
