@@ -67,6 +67,7 @@ final class Exchange {
     private boolean upgrading;
     private boolean resendable;
     private boolean bodiless;
+    private boolean headSent;
     private boolean connectRetried;
     private boolean resetRetried;
     private boolean skipInformationalEnd;
@@ -169,7 +170,12 @@ final class Exchange {
         upstream = h;
         h.bind(this);
         Channel ch = h.channel();
-        ch.write(request);
+        // The head waits for the first body part (or the end): a body that fails to decode in the same
+        // read is then refused before the upstream has seen anything of the request.
+        if (pending != null || requestComplete) {
+            ch.write(request);
+            headSent = true;
+        }
         if (pending != null) {
             HttpContent c;
             while ((c = pending.poll()) != null) {
@@ -232,6 +238,10 @@ final class Exchange {
             }
             pending.add(c);
             return;
+        }
+        if (!headSent) {
+            upstream.channel().write(request);
+            headSent = true;
         }
         upstream.channel().write(c);
         if (last) {

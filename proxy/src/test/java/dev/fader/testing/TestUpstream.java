@@ -24,6 +24,7 @@ public final class TestUpstream implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final java.util.Queue<String> uris = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Channel channel;
 
     private TestUpstream(Supplier<ChannelHandler[]> handlers) throws InterruptedException {
@@ -38,8 +39,9 @@ public final class TestUpstream implements AutoCloseable {
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                if (msg instanceof HttpRequest) {
+                                if (msg instanceof HttpRequest r) {
                                     requests.incrementAndGet();
+                                    uris.add(r.uri());
                                 }
                                 ctx.fireChannelRead(msg);
                             }
@@ -69,6 +71,11 @@ public final class TestUpstream implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    /** The request targets received, in arrival order. */
+    public java.util.List<String> uris() {
+        return new java.util.ArrayList<>(uris);
     }
 
     @Override
