@@ -155,6 +155,8 @@ class LayersTest {
                 .isEqualTo("198.51.100.1");
         assertThat(r.userKey(req().ip("10.0.0.5").build())).isEqualTo("10.0.0.5");
         assertThat(r.userKey(req().ip("10.0.0.5").header("X-Forwarded-For", "garbage").build())).isEqualTo("10.0.0.5");
+        // RFC 7239 Forwarded is never read for identity, from any peer.
+        assertThat(r.userKey(req().ip("203.0.113.7").header("Forwarded", "for=198.51.100.1").build())).isEqualTo("203.0.113.7");
     }
 
     @Test
