@@ -109,7 +109,8 @@ final class StatusJson {
                     .field("verdictReason", verdict.reason()).endObject();
         }
         w.endObject();
-        w.name("sampleRatio").beginObject().field("mismatch", r.sampleRatioMismatch());
+        w.name("sampleRatio").beginObject().field("mismatch", r.sampleRatioMismatch())
+                .field("usersSampledOneIn", FeedbackWindows.sampledOneIn());
         w.name("layers").beginArray();
         for (SampleRatio s : r.sampleRatios()) {
             w.beginObject().field("layer", s.layer()).field("pValue", s.pValue()).field("mismatch", s.mismatch());

@@ -14,6 +14,8 @@ import java.util.function.LongSupplier;
 public final class FeedbackWindows implements OutcomeSink {
     private static final long BUCKET_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long MAX_TRACKED_USERS = 200_000;
+    /** One user in 2^(32 - SAMPLE_SHIFT) = 8 is followed for the sample-ratio check. */
+    static final int SAMPLE_SHIFT = 29;
 
     private final LongSupplier ticker;
     private final FeedbackSettings settings;
@@ -27,6 +29,11 @@ public final class FeedbackWindows implements OutcomeSink {
         this.settings = settings;
         // 10 s buckets, or finer for short windows, so that a window is at least 6 buckets long
         this.bucketNanos = Math.min(BUCKET_NANOS, Math.max(1, settings.window().toNanos() / 6));
+    }
+
+    /** The sample-ratio check follows one user in this many. */
+    public static int sampledOneIn() {
+        return 1 << (32 - SAMPLE_SHIFT);
     }
 
     public FeedbackSettings settings() {
@@ -43,7 +50,10 @@ public final class FeedbackWindows implements OutcomeSink {
         if (!o.endpoint().isEmpty()) {
             endpoints.computeIfAbsent(o.endpoint(), k -> newWindow()).record(o.kind(), latency);
         }
-        if (o.bucket() >= 0 && o.kind() != Outcome.Kind.CLIENT_ABORT) {
+        // The sample-ratio check follows one user in SAMPLE, chosen by the top bits of the salted key hash:
+        // those bits barely touch the bucket (hash mod 10,000 stays uniform within 1/26,843), so the sample
+        // keeps the split's proportions, and the cache is touched by one request in SAMPLE, not by every one.
+        if (o.bucket() >= 0 && o.kind() != Outcome.Kind.CLIENT_ABORT && (o.keyHash() >>> SAMPLE_SHIFT) == 0) {
             DistinctUsers d = users.computeIfAbsent(o.rollout(), k -> new DistinctUsers(settings.window(),
                     MAX_TRACKED_USERS, (Ticker) ticker::getAsLong));
             if (o.startedAtMillis() >= d.sinceMillis()) {

@@ -24,8 +24,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request from the client to an upstream and its answer back, on the client's event loop.
@@ -48,8 +46,7 @@ final class Exchange {
     private Address endpoint;
     private UpstreamHandler upstream;
     private ArrayDeque<HttpContent> pending;
-    private ScheduledFuture<?> responseTimer;
-    private ScheduledFuture<?> stallCheck;
+    private long responseDeadline;
     private long lastProgressNanos = startNanos;
     private String requestId;
     private int status;
@@ -187,10 +184,6 @@ final class Exchange {
         }
         ch.flush();
         ch.read();
-        if (stallCheck == null) {
-            long every = Math.max(TimeUnit.MILLISECONDS.toNanos(50), limits.bodyTimeout().toNanos() / 4);
-            stallCheck = client.executor().scheduleWithFixedDelay(this::checkStall, every, every, TimeUnit.NANOSECONDS);
-        }
         if (requestComplete) {
             armResponseTimer();
         } else {
@@ -198,14 +191,26 @@ final class Exchange {
         }
     }
 
-    /** Bodies must keep moving: a client or upstream silent mid-body for body-timeout is cut off. */
-    private void checkStall() {
-        if (done || System.nanoTime() - lastProgressNanos < limits.bodyTimeout().toNanos()) {
+    /** Called by the connection's watchdog: the response deadline, and bodies that stopped moving. */
+    void checkDeadlines(long now) {
+        if (done) {
+            return;
+        }
+        if (responseDeadline != 0 && now - responseDeadline >= 0) {
+            responseDeadline = 0;
+            responseTimedOut();
+            return;
+        }
+        if (upstream == null || now - lastProgressNanos < limits.bodyTimeout().toNanos()) {
             return;
         }
         if (!requestComplete) {
             fail(HttpResponseStatus.REQUEST_TIMEOUT, Outcome.Kind.CLIENT_ABORT, "the request body stalled for "
                     + dev.fader.config.Durations.format(limits.bodyTimeout()));
+        } else if (responseStarted && !client.channel().isWritable()) {
+            // We stopped reading the upstream because the client does not take the response: its stall.
+            fail(HttpResponseStatus.REQUEST_TIMEOUT, Outcome.Kind.CLIENT_ABORT, "the client stopped reading the response"
+                    + " for " + dev.fader.config.Durations.format(limits.bodyTimeout()));
         } else if (responseStarted) {
             fail(HttpResponseStatus.GATEWAY_TIMEOUT, Outcome.Kind.TIMEOUT, "upstream " + endpoint
                     + " stalled mid-response for " + dev.fader.config.Durations.format(limits.bodyTimeout()));
@@ -397,29 +402,20 @@ final class Exchange {
     }
 
     private void armResponseTimer() {
-        if (responseTimer == null && !responseStarted && !done) {
-            responseTimer = client.executor().schedule(this::responseTimedOut,
-                    limits.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        if (responseDeadline == 0 && !responseStarted && !done) {
+            responseDeadline = System.nanoTime() + limits.responseTimeout().toNanos();
         }
     }
 
     private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
-        }
+        responseDeadline = 0;
     }
 
     private void cancelTimers() {
-        cancelResponseTimer();
-        if (stallCheck != null) {
-            stallCheck.cancel(false);
-            stallCheck = null;
-        }
+        responseDeadline = 0;
     }
 
     private void responseTimedOut() {
-        responseTimer = null;
         if (!done && !responseStarted) {
             fail(HttpResponseStatus.GATEWAY_TIMEOUT, Outcome.Kind.TIMEOUT, "upstream " + endpoint
                     + " did not answer within " + dev.fader.config.Durations.format(limits.responseTimeout()));
