@@ -244,11 +244,13 @@ final class Exchange {
             pending.add(c);
             return;
         }
+        Channel ch = upstream.channel();
         if (!headSent) {
-            upstream.channel().write(request);
+            ch.write(request, ch.voidPromise());
             headSent = true;
         }
-        upstream.channel().write(c);
+        // Void promises: a failed write fires exceptionCaught, which closes that side; no future per chunk.
+        ch.write(c, ch.voidPromise());
         if (last) {
             armResponseTimer();
         }
@@ -309,7 +311,7 @@ final class Exchange {
         }
         upstreamReusable = HttpUtil.isKeepAlive(r);
         prepareResponse(r);
-        client.write(r);
+        client.write(r, client.voidPromise());
     }
 
     private void responseContent(HttpContent c) {
@@ -331,7 +333,7 @@ final class Exchange {
         }
         bytesOut += c.content().readableBytes();
         lastProgressNanos = System.nanoTime();
-        client.write(c);
+        client.write(c, client.voidPromise());
         if (last) {
             finish();
         }
@@ -518,7 +520,7 @@ final class Exchange {
                 decision == null ? "" : decision.layer(), decision == null ? -1 : decision.bucket(),
                 decision == null ? 0 : decision.keyHash(),
                 decision == null || decision.upstream() == null ? "" : decision.upstream(),
-                endpoint == null ? "" : endpoint.toString(), firstByteNanos, total, bytesIn, bytesOut,
+                endpoint == null ? "" : front.loopPool().label(endpoint), firstByteNanos, total, bytesIn, bytesOut,
                 connectRetried || resetRetried));
     }
 

@@ -36,7 +36,9 @@ final class ForwardHeaders {
     /** Removes hop-by-hop fields; keeps Upgrade (and a Connection: upgrade) only when {@code upgrading}. */
     static void stripHopByHop(HttpHeaders h, boolean upgrading) {
         List<String> named = null;
-        for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
+        // Every Connection field counts (a second one may name more hop-by-hop fields); none, no list.
+        for (String value : h.contains(HttpHeaderNames.CONNECTION) ? h.getAll(HttpHeaderNames.CONNECTION)
+                : List.<String>of()) {
             for (String token : value.split(",")) {
                 String t = token.trim();
                 if (!t.isEmpty()) {

@@ -31,6 +31,7 @@ final class LoopPool {
     private final Map<Address, ArrayDeque<UpstreamHandler>> idle = new HashMap<>();
     private final Map<Address, InetSocketAddress> resolved = new HashMap<>();
     private final Map<String, int[]> cursors = new HashMap<>();
+    private final Map<Address, String> labels = new HashMap<>();
     private final OutlierDetector outliers;
     private Predicate<Address> wanted = a -> true;
 
@@ -67,6 +68,16 @@ final class LoopPool {
             return a;
         }
         return fallback;
+    }
+
+    /** "host:port" of an endpoint, made once per loop rather than per request. */
+    String label(Address a) {
+        String l = labels.get(a);
+        if (l == null) {
+            l = a.toString();
+            labels.put(a, l);
+        }
+        return l;
     }
 
     OutlierDetector outliers() {
