@@ -23,6 +23,7 @@ final class ObsFoldGuard extends ChannelInboundHandlerAdapter {
     private boolean afterFirstLine;
     private boolean lineStart;
     private boolean refused;
+    private final io.netty.util.ByteProcessor stepper = this::step;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -47,25 +48,28 @@ final class ObsFoldGuard extends ChannelInboundHandlerAdapter {
     }
 
     private boolean folded(ByteBuf buf) {
-        for (int i = buf.readerIndex(); i < buf.writerIndex() && scanning; i++) {
-            byte b = buf.getByte(i);
-            if (b == '\r') {
-                continue;
-            }
-            if (b == '\n') {
-                if (lineStart && afterFirstLine) {
-                    scanning = false; // the empty line: end of the head
-                } else {
-                    lineStart = true;
-                    afterFirstLine = true;
-                }
-                continue;
-            }
-            if (lineStart && (b == ' ' || b == '\t')) {
-                return true;
-            }
-            lineStart = false;
+        // forEachByte walks the memory directly, without a bounds check per byte as getByte has.
+        return buf.forEachByte(stepper) >= 0 && scanning;
+    }
+
+    /** One byte of a head; false stops the walk (a fold found, or the head ended). */
+    private boolean step(byte b) {
+        if (b == '\r') {
+            return true;
         }
-        return false;
+        if (b == '\n') {
+            if (lineStart && afterFirstLine) {
+                scanning = false; // the empty line: end of the head
+                return false;
+            }
+            lineStart = true;
+            afterFirstLine = true;
+            return true;
+        }
+        if (lineStart && (b == ' ' || b == '\t')) {
+            return false;
+        }
+        lineStart = false;
+        return true;
     }
 }

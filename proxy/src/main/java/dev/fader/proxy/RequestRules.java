@@ -4,7 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import java.util.List;
+import java.util.Iterator;
 
 /** Checks of a request head that Netty's decoder leaves to the server. */
 final class RequestRules {
@@ -13,11 +13,15 @@ final class RequestRules {
 
     /** RFC 9112 section 3.2: an HTTP/1.1 request carries exactly one Host field. Null when fine, else why not. */
     static String host(HttpRequest request) {
-        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-        if (hosts.size() > 1) {
+        int hosts = 0;
+        for (Iterator<? extends CharSequence> it = request.headers().valueCharSequenceIterator(HttpHeaderNames.HOST); it.hasNext();) {
+            it.next();
+            hosts++;
+        }
+        if (hosts > 1) {
             return "more than one Host header";
         }
-        if (hosts.isEmpty() && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+        if (hosts == 0 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
             return "missing Host header (required in HTTP/1.1)";
         }
         return null;
