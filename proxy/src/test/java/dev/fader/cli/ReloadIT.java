@@ -112,7 +112,8 @@ class ReloadIT {
             assertThat(failures).as("failures").isEmpty();
             assertThat(failed.get()).isZero();
             assertThat(done.get()).isEqualTo(20_000);
-            assertThat(seconds).as("20,000 requests took %d s", seconds).isLessThanOrEqualTo(30);
+            // About 22 s here under the paranoid leak detector; the bound only guards against a stall.
+            assertThat(seconds).as("20,000 requests took %d s", seconds).isLessThanOrEqualTo(90);
             assertThat(f.instance().table().epoch()).isEqualTo(101);
             // The last reload set 30%: fresh users split accordingly.
             int canaryUsers = 0;
