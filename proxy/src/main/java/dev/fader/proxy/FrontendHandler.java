@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     static final Object DRAIN = new Object();
-    /** HTTP objects of pipelined requests held while one is answered; reading stops beyond this. */
-    private static final int MAX_PIPELINED = 64;
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
     private final ProxyServer server;
@@ -67,8 +65,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if ((exchange != null && exchange.requestComplete()) || (backlog != null && !backlog.isEmpty())) {
-            // A pipelined request: held until the one before it is answered; reading stops at
-            // MAX_PIPELINED held objects, so the backlog stays bounded.
+            // A pipelined request: held until the one before it is answered. Bounded, since we do not
+            // read again while a request is complete and unanswered.
             if (backlog == null) {
                 backlog = new ArrayDeque<>(4);
             }
@@ -130,19 +128,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (closing) {
             return;
         }
-        int held = backlog == null ? 0 : backlog.size();
-        boolean read;
-        if (exchange == null) {
-            read = held == 0;
-        } else if (exchange.requestComplete()) {
-            // Keep reading while the answer is on its way: on epoll, pausing and resuming interest costs two
-            // epoll_ctl calls per request. What arrives meanwhile is a pipelined request (held, bounded)
-            // or the client's close, which aborts the exchange as nginx does.
-            read = held < MAX_PIPELINED;
-        } else {
-            read = exchange.wantsClientData(); // a body: only as fast as the upstream takes it
-        }
-        if (read) {
+        if (exchange == null ? backlog == null || backlog.isEmpty() : exchange.wantsClientData()) {
             ctx.read();
         }
     }
