@@ -3,9 +3,11 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 COPY proxy/pom.xml proxy/
+# The parent lists the JMH module too; its pom must be there for the reactor, its code is not built.
+COPY bench/pom.xml bench/
 RUN mvn -B -q -pl proxy -am dependency:go-offline
 COPY proxy proxy
-RUN mvn -B -q -DskipTests package
+RUN mvn -B -q -pl proxy -am -DskipTests package
 
 # Runtime stage: a JRE and the one jar.
 FROM eclipse-temurin:17-jre
