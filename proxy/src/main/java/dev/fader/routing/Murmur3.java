@@ -38,6 +38,47 @@ public final class Murmur3 {
 
     /** The hash of utf8(prefix + key) with seed 0, as the assignment rule of the contract requires. */
     public static int hashUtf8(String prefix, CharSequence key) {
+        if (isAscii(prefix) && isAscii(key)) {
+            return hashAscii(prefix, key);
+        }
+        return hashAnyUtf8(prefix, key);
+    }
+
+    private static boolean isAscii(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** User keys are nearly always ASCII: one byte per char, four chars per block, no encoding step. */
+    private static int hashAscii(String prefix, CharSequence key) {
+        int p = prefix.length();
+        int length = p + key.length();
+        int h = 0;
+        int i = 0;
+        for (; i + 4 <= length; i += 4) {
+            int k = at(prefix, key, p, i) | at(prefix, key, p, i + 1) << 8 | at(prefix, key, p, i + 2) << 16
+                    | at(prefix, key, p, i + 3) << 24;
+            h = mixH(h, mixK(k));
+        }
+        int k = 0;
+        for (int shift = 0; i < length; i++, shift += 8) {
+            k |= at(prefix, key, p, i) << shift;
+        }
+        if ((length & 3) != 0) {
+            h ^= mixK(k);
+        }
+        return fmix(h ^ length);
+    }
+
+    private static int at(String prefix, CharSequence key, int p, int i) {
+        return i < p ? prefix.charAt(i) : key.charAt(i - p);
+    }
+
+    private static int hashAnyUtf8(String prefix, CharSequence key) {
         int h = 0;
         int acc = 0;     // bytes gathered for the current 4-byte block, little-endian
         int filled = 0;  // how many bytes acc holds

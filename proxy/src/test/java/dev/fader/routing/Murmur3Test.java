@@ -57,6 +57,23 @@ class Murmur3Test {
     }
 
     @Test
+    void asciiFastPathMatchesGuavaAtEveryLengthAndSplit() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder prefix = new StringBuilder();
+            StringBuilder key = new StringBuilder();
+            for (int j = r.nextInt(12); j > 0; j--) {
+                prefix.append((char) r.nextInt(0x20, 0x7f));
+            }
+            for (int j = r.nextInt(40); j > 0; j--) {
+                key.append((char) r.nextInt(0x00, 0x80));
+            }
+            int expected = Hashing.murmur3_32_fixed().hashString(prefix.toString() + key, StandardCharsets.UTF_8).asInt();
+            assertThat(Murmur3.hashUtf8(prefix.toString(), key)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void streamingUtf8MatchesGuavaOnRandomStrings() {
         SplittableRandom r = new SplittableRandom(7);
         for (int i = 0; i < 20_000; i++) {
