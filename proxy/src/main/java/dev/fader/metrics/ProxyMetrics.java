@@ -52,6 +52,14 @@ public final class ProxyMetrics implements OutcomeSink {
         new UptimeMetrics().bindTo(registry);
         Gauge.builder("fader.config.epoch", () -> table.get().epoch())
                 .description("epoch of the routing snapshot in use").register(registry);
+        // Present from the start at 0, so a dashboard or check finds them before the first reload.
+        reloads(true);
+        reloads(false);
+    }
+
+    private Counter reloads(boolean ok) {
+        return Counter.builder("fader.reloads").tag("result", ok ? "ok" : "error").description("config reloads")
+                .register(registry);
     }
 
     public PrometheusMeterRegistry registry() {
@@ -92,8 +100,7 @@ public final class ProxyMetrics implements OutcomeSink {
     }
 
     public void reload(boolean ok) {
-        Counter.builder("fader.reloads").tag("result", ok ? "ok" : "error").description("config reloads")
-                .register(registry).increment();
+        reloads(ok).increment();
     }
 
     /** Registers weight gauges for layers and variants that appeared; their values read the live table. */

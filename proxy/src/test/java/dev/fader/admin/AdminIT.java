@@ -109,6 +109,8 @@ class AdminIT {
                 .contains("fader_requests_total{outcome=\"2xx\",rollout=\"shop\",upstream=\"canary\",variant=\"canary\"}")
                 .contains("fader_upstream_latency_seconds_bucket{rollout=\"shop\",variant=\"stable\"")
                 .contains("fader_config_epoch 1.0")
+                .contains("fader_reloads_total{result=\"ok\"} 0.0")
+                .contains("fader_reloads_total{result=\"error\"} 0.0")
                 .contains("fader_rollout_weight_ratio{layer=\"everyone\",rollout=\"shop\",variant=\"canary\"} 0.3")
                 .contains("jvm_memory_used_bytes")
                 .contains("executor_workers");
