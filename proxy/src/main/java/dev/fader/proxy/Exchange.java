@@ -36,23 +36,14 @@ final class Exchange {
     private final HttpRequest request;
     private final RoutingTable table;
     private final ProxyLimits limits;
-    private final long startNanos = System.nanoTime();
-    private final long startMillis = System.currentTimeMillis();
-    private final String method;
-    private final String path;
-    private String host;
+    private final Tally tally;
     private RouteDecision decision;
     private UpstreamConfig pool;
     private Address endpoint;
     private UpstreamHandler upstream;
     private ArrayDeque<HttpContent> pending;
     private long responseDeadline;
-    private long lastProgressNanos = startNanos;
-    private String requestId;
-    private int status;
-    private long firstByteNanos = -1;
-    private long bytesIn;
-    private long bytesOut;
+    private long lastProgressNanos;
     private boolean requestComplete;
     private boolean responseStarted;
     private boolean done;
@@ -75,10 +66,8 @@ final class Exchange {
         this.request = request;
         this.table = table;
         this.limits = table.config().limits();
-        this.method = request.method().name();
-        String uri = request.uri();
-        int q = uri.indexOf('?');
-        this.path = q < 0 ? uri : uri.substring(0, q);
+        this.tally = new Tally(request);
+        this.lastProgressNanos = tally.startNanos;
     }
 
     boolean requestComplete() {
@@ -88,7 +77,7 @@ final class Exchange {
     /** Routes the request, rewrites its head for the upstream, and acquires a connection. */
     void start(NettyRequestView view) {
         HttpHeaders h = request.headers();
-        host = view.host();
+        tally.host = view.host();
         keepAliveClient = HttpUtil.isKeepAlive(request);
         http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         headRequest = request.method().equals(HttpMethod.HEAD);
@@ -104,10 +93,10 @@ final class Exchange {
         }
         decision = table.decide(view);
         if (decision == null) {
-            reject(HttpResponseStatus.NOT_FOUND, "no rollout matches host '" + host + "' and path '" + view.path() + "'");
+            reject(HttpResponseStatus.NOT_FOUND, "no rollout matches host '" + tally.host + "' and path '" + view.path() + "'");
             return;
         }
-        requestId = ForwardHeaders.forUpstream(request, decision, view.peerIp(), upgrading, chunked);
+        tally.requestId = ForwardHeaders.forUpstream(request, decision, view.peerIp(), upgrading, chunked);
         pool = table.upstream(decision.upstream());
         if (pool == null || pool.endpoints().isEmpty()) {
             fail(HttpResponseStatus.SERVICE_UNAVAILABLE, Outcome.Kind.CONNECT_ERROR, "variant '" + decision.variant()
@@ -227,9 +216,9 @@ final class Exchange {
             reject(HttpResponseStatus.BAD_REQUEST, "malformed request body: " + c.decoderResult().cause().getMessage());
             return;
         }
-        bytesIn += c.content().readableBytes();
+        tally.bytesIn += c.content().readableBytes();
         lastProgressNanos = System.nanoTime();
-        if (limits.maxBodySize() > 0 && bytesIn > limits.maxBodySize()) {
+        if (limits.maxBodySize() > 0 && tally.bytesIn > limits.maxBodySize()) {
             c.release();
             reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body exceeds max-body-size " + limits.maxBodySize());
             return;
@@ -303,8 +292,8 @@ final class Exchange {
         }
         cancelResponseTimer();
         responseStarted = true;
-        status = code;
-        firstByteNanos = System.nanoTime() - startNanos;
+        tally.status = code;
+        tally.firstByte();
         if (code == 101) {
             switchToTunnel(r);
             return;
@@ -331,7 +320,7 @@ final class Exchange {
             fail(HttpResponseStatus.BAD_GATEWAY, Outcome.Kind.RESET, "broken response body from upstream " + endpoint);
             return;
         }
-        bytesOut += c.content().readableBytes();
+        tally.bytesOut += c.content().readableBytes();
         lastProgressNanos = System.nanoTime();
         client.write(c, client.voidPromise());
         if (last) {
@@ -437,7 +426,7 @@ final class Exchange {
                 u.channel().close();
             }
         }
-        record(Outcome.Kind.ofStatus(status)); // before the client can see the end of the response
+        record(Outcome.Kind.ofStatus(tally.status)); // before the client can see the end of the response
         client.flush(); // the upstream's read-complete will not reach us any more
         front.exchangeDone(keepAliveClient && !closeClientAfter);
     }
@@ -451,14 +440,14 @@ final class Exchange {
         cancelTimers();
         releasePending();
         closeUpstream();
-        front.logFailure(requestId, reason);
+        front.logFailure(tally.requestId, reason);
         if (responseStarted) {
             record(kind);
             front.exchangeDone(false);
             client.close();
             return;
         }
-        status = answer.code();
+        tally.status = answer.code();
         // A bodiless request is complete once its head is in, even if its empty last part is still queued.
         boolean close = (!requestComplete && !bodiless) || !keepAliveClient || front.draining();
         record(kind);
@@ -468,8 +457,8 @@ final class Exchange {
 
     /** Refuses the request before any upstream sees it. */
     private void reject(HttpResponseStatus answer, String reason) {
-        if (decision == null && requestId == null) {
-            requestId = request.headers().get(ForwardHeaders.X_REQUEST_ID);
+        if (decision == null && tally.requestId == null) {
+            tally.requestId = request.headers().get(ForwardHeaders.X_REQUEST_ID);
         }
         fail(answer, Outcome.Kind.ofStatus(answer.code()), reason);
     }
@@ -506,7 +495,6 @@ final class Exchange {
     }
 
     private void record(Outcome.Kind kind) {
-        long total = System.nanoTime() - startNanos;
         if (endpoint != null && kind != Outcome.Kind.CONNECT_ERROR && kind != Outcome.Kind.CLIENT_ABORT) {
             // connect errors were reported as they happened, once per endpoint tried
             if (kind.isError()) {
@@ -515,12 +503,7 @@ final class Exchange {
                 front.loopPool().outliers().success(endpoint);
             }
         }
-        front.record(new Outcome(startMillis, requestId, method, host, path, status, kind,
-                decision == null ? "" : decision.rollout().name(), decision == null ? "" : decision.variant(),
-                decision == null ? "" : decision.layer(), decision == null ? -1 : decision.bucket(),
-                decision == null ? 0 : decision.keyHash(),
-                decision == null || decision.upstream() == null ? "" : decision.upstream(),
-                endpoint == null ? "" : front.loopPool().label(endpoint), firstByteNanos, total, bytesIn, bytesOut,
+        front.record(tally.outcome(kind, decision, endpoint == null ? "" : front.loopPool().label(endpoint),
                 connectRetried || resetRetried));
     }
 
