@@ -1,5 +1,6 @@
 package dev.fader.cli;
 
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +13,12 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        // Netty samples one buffer in 128 for leak tracking by default, and each sample records a stack
+        // trace when released: about 2% of the proxy's CPU in profiles. The tests run "paranoid" and fail
+        // on any leak; an operator hunting one sets -Dio.netty.leakDetection.level=simple (or advanced).
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         System.exit(execute(args));
     }
 

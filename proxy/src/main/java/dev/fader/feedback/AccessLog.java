@@ -1,5 +1,7 @@
 package dev.fader.feedback;
 
+import dev.fader.routing.RequestView;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -67,7 +69,7 @@ public final class AccessLog implements OutcomeSink, AutoCloseable {
                 .field("ts", Instant.ofEpochMilli(o.startedAtMillis()).toString())
                 .field("requestId", o.requestId())
                 .field("method", o.method())
-                .field("host", o.host())
+                .field("host", RequestView.normalizeHost(o.host()))
                 .field("path", o.path())
                 .field("status", o.status())
                 .field("durationMs", Math.round(o.totalNanos() / 1e3) / 1e3)

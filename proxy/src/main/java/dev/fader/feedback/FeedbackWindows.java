@@ -46,9 +46,10 @@ public final class FeedbackWindows implements OutcomeSink {
             return; // refused before routing: no variant to blame
         }
         long latency = o.totalNanos();
-        variant(o.rollout(), o.variant()).record(o.kind(), latency);
+        long now = ticker.getAsLong();
+        variant(o.rollout(), o.variant()).record(o.kind(), latency, now);
         if (!o.endpoint().isEmpty()) {
-            endpoints.computeIfAbsent(o.endpoint(), k -> newWindow()).record(o.kind(), latency);
+            endpoints.computeIfAbsent(o.endpoint(), k -> newWindow()).record(o.kind(), latency, now);
         }
         // The sample-ratio check follows one user in SAMPLE, chosen by the top bits of the salted key hash:
         // those bits barely touch the bucket (hash mod 10,000 stays uniform within 1/26,843), so the sample

@@ -2,7 +2,7 @@ package dev.fader.feedback;
 
 /**
  * One finished request as the proxy saw it. Latencies are in nanoseconds ({@code firstByteNanos} is -1
- * when no response byte arrived); the user key itself is never kept.
+ * when no response byte arrived); {@code host} is the Host field as sent; the user key itself is never kept.
  */
 public record Outcome(
         long startedAtMillis,

@@ -24,7 +24,12 @@ public final class SlidingWindow {
     }
 
     public void record(Outcome.Kind kind, long latencyNanos) {
-        Bucket b = current();
+        record(kind, latencyNanos, ticker.getAsLong());
+    }
+
+    /** As {@link #record(Outcome.Kind, long)}, at {@code nowNanos} of this window's ticker: a caller recording into several windows reads it once. */
+    public void record(Outcome.Kind kind, long latencyNanos, long nowNanos) {
+        Bucket b = current(nowNanos);
         b.kinds.incrementAndGet(kind.ordinal());
         if (kind != Outcome.Kind.CLIENT_ABORT && latencyNanos >= 0) {
             b.latency.record(latencyNanos);
@@ -66,7 +71,11 @@ public final class SlidingWindow {
     }
 
     private Bucket current() {
-        long slot = Math.floorDiv(ticker.getAsLong(), bucketNanos);
+        return current(ticker.getAsLong());
+    }
+
+    private Bucket current(long nowNanos) {
+        long slot = Math.floorDiv(nowNanos, bucketNanos);
         int i = (int) Math.floorMod(slot, (long) ring.length());
         while (true) {
             Bucket b = ring.get(i);

@@ -77,7 +77,8 @@ final class Exchange {
     /** Routes the request, rewrites its head for the upstream, and acquires a connection. */
     void start(NettyRequestView view) {
         HttpHeaders h = request.headers();
-        tally.host = view.host();
+        String rawHost = h.get(HttpHeaderNames.HOST);
+        tally.host = rawHost == null ? "" : rawHost; // normalized only where printed, off the event loop
         keepAliveClient = HttpUtil.isKeepAlive(request);
         http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         headRequest = request.method().equals(HttpMethod.HEAD);
@@ -93,7 +94,7 @@ final class Exchange {
         }
         decision = table.decide(view);
         if (decision == null) {
-            reject(HttpResponseStatus.NOT_FOUND, "no rollout matches host '" + tally.host + "' and path '" + view.path() + "'");
+            reject(HttpResponseStatus.NOT_FOUND, "no rollout matches host '" + view.host() + "' and path '" + view.path() + "'");
             return;
         }
         tally.requestId = ForwardHeaders.forUpstream(request, decision, view.peerIp(), upgrading, chunked);
@@ -298,7 +299,6 @@ final class Exchange {
             switchToTunnel(r);
             return;
         }
-        upstreamReusable = HttpUtil.isKeepAlive(r);
         prepareResponse(r);
         client.write(r, client.voidPromise());
     }
@@ -331,7 +331,10 @@ final class Exchange {
     private void prepareResponse(HttpResponse r) {
         // The rest of a request body cannot be skipped safely, so an early answer ends the connection.
         boolean mustClose = !requestComplete || front.draining();
-        closeClientAfter |= ForwardHeaders.forClient(r, http10, headRequest, mustClose || !keepAliveClient);
+        HttpVersion upstreamVersion = r.protocolVersion();
+        int answer = ForwardHeaders.forClient(r, http10, headRequest, mustClose || !keepAliveClient);
+        upstreamReusable = ForwardHeaders.persistent(upstreamVersion, answer);
+        closeClientAfter |= (answer & ForwardHeaders.CLIENT_CLOSE) != 0;
         HttpHeaders h = r.headers();
         if (decision.rollout().explain()) {
             h.set(ForwardHeaders.X_FADER_DECISION, decision.explainHeader(table.epoch()));

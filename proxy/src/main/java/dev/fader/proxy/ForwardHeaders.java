@@ -9,8 +9,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import dev.fader.routing.RouteDecision;
 import io.netty.util.AsciiString;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -33,27 +31,22 @@ final class ForwardHeaders {
     private ForwardHeaders() {
     }
 
-    /** Removes hop-by-hop fields; keeps Upgrade (and a Connection: upgrade) only when {@code upgrading}. */
-    static void stripHopByHop(HttpHeaders h, boolean upgrading) {
-        List<String> named = null;
-        // Every Connection field counts (a second one may name more hop-by-hop fields); none, no list.
-        for (String value : h.contains(HttpHeaderNames.CONNECTION) ? h.getAll(HttpHeaderNames.CONNECTION)
-                : List.<String>of()) {
-            for (String token : value.split(",")) {
-                String t = token.trim();
-                if (!t.isEmpty()) {
-                    if (named == null) {
-                        named = new ArrayList<>(2);
-                    }
-                    named.add(t);
-                }
-            }
-        }
-        if (named != null) {
-            for (String name : named) {
-                if (!(upgrading && HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name))) {
-                    h.remove(name);
-                }
+    /** {@link #stripHopByHop} found a "close" option in Connection. */
+    static final int CLOSE = 1;
+    /** {@link #stripHopByHop} found a "keep-alive" option in Connection. */
+    static final int KEEP_ALIVE = 2;
+
+    /**
+     * Removes hop-by-hop fields; keeps Upgrade (and a Connection: upgrade) only when {@code upgrading}.
+     * Returns the {@link #CLOSE} and {@link #KEEP_ALIVE} options the Connection fields carried, so the
+     * caller learns the message's persistence without reading them again.
+     */
+    static int stripHopByHop(HttpHeaders h, boolean upgrading) {
+        int options = 0;
+        if (h.contains(HttpHeaderNames.CONNECTION)) {
+            // Every Connection field counts: a second one may name more hop-by-hop fields.
+            for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
+                options |= removeNamedFields(h, value, upgrading);
             }
             h.remove(HttpHeaderNames.CONNECTION);
         }
@@ -69,6 +62,53 @@ final class ForwardHeaders {
         } else {
             h.remove(HttpHeaderNames.UPGRADE);
         }
+        return options;
+    }
+
+    /** Removes the fields one Connection value names (a comma list of tokens) and returns its options. */
+    private static int removeNamedFields(HttpHeaders h, String value, boolean upgrading) {
+        int options = 0;
+        int start = 0;
+        int n = value.length();
+        while (start < n) {
+            int comma = value.indexOf(',', start);
+            int end = comma < 0 ? n : comma;
+            int s = start;
+            int e = end;
+            while (s < e && isOws(value.charAt(s))) {
+                s++;
+            }
+            while (e > s && isOws(value.charAt(e - 1))) {
+                e--;
+            }
+            // "close" and "keep-alive" are the usual values and name nothing to remove but Keep-Alive,
+            // which goes anyway: they cost no substring.
+            if (regionIs(value, s, e, "close")) {
+                options |= CLOSE;
+            } else if (regionIs(value, s, e, "keep-alive")) {
+                options |= KEEP_ALIVE;
+            } else if (e > s && !(upgrading && regionIs(value, s, e, "upgrade"))) {
+                h.remove(value.substring(s, e));
+            }
+            start = end + 1;
+        }
+        return options;
+    }
+
+    private static boolean regionIs(String value, int start, int end, String token) {
+        return end - start == token.length() && value.regionMatches(true, start, token, 0, token.length());
+    }
+
+    private static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** Whether a message of {@code version} with these Connection options leaves its connection open. */
+    static boolean persistent(HttpVersion version, int options) {
+        if ((options & CLOSE) != 0) {
+            return false;
+        }
+        return version.isKeepAliveDefault() || (options & KEEP_ALIVE) != 0;
     }
 
     /**
@@ -92,17 +132,21 @@ final class ForwardHeaders {
         return id;
     }
 
+    /** Set in {@link #forClient}'s answer when the client connection must close after the response. */
+    static final int CLIENT_CLOSE = 4;
+
     /**
      * Rewrites an upstream response head for the client: hop-by-hop fields out, Via in, framing redone
-     * (chunked for HTTP/1.1 clients when the length is unknown) and the keep-alive answer set. Returns
-     * true when the client connection must close after this response.
+     * (chunked for HTTP/1.1 clients when the length is unknown) and the keep-alive answer set. Returns the
+     * upstream's Connection options ({@link #CLOSE}, {@link #KEEP_ALIVE}) plus {@link #CLIENT_CLOSE} when
+     * the client connection must close after this response.
      */
-    static boolean forClient(HttpResponse r, boolean http10, boolean headRequest, boolean close) {
+    static int forClient(HttpResponse r, boolean http10, boolean headRequest, boolean close) {
         HttpHeaders h = r.headers();
         boolean chunked = HttpUtil.isTransferEncodingChunked(r);
         boolean sized = h.contains(HttpHeaderNames.CONTENT_LENGTH);
         int code = r.status().code();
-        stripHopByHop(h, false);
+        int options = stripHopByHop(h, false);
         addVia(h, false);
         boolean bodiless = code == 204 || code == 304;
         if (!sized && !bodiless && (chunked || !headRequest)) {
@@ -118,7 +162,7 @@ final class ForwardHeaders {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
-        return close;
+        return close ? options | CLIENT_CLOSE : options;
     }
 
     static void addVia(HttpHeaders h, boolean http10) {

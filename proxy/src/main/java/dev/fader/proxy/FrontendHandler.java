@@ -8,11 +8,14 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -91,14 +94,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            if (RequestRules.unsupportedExpect(request)) {
+            RequestRules.Expectation expect = RequestRules.expectation(request);
+            if (expect == RequestRules.Expectation.UNSUPPORTED) {
                 refuse(HttpResponseStatus.EXPECTATION_FAILED, "unsupported Expect: " + request.headers().get("Expect"));
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            if (expect == RequestRules.Expectation.CONTINUE) {
+                request.headers().remove(HttpHeaderNames.EXPECT); // answered here, as nginx does
+            }
             view.reset(request);
             exchange = new Exchange(this, ctx, request, server.table());
             exchange.start(view);
+            if (expect == RequestRules.Expectation.CONTINUE && exchange != null) {
+                // Only once the request is routed and within limits: a refused one gets its final answer
+                // instead, and the client never sends the body (RFC 9110 section 10.1.1).
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                        Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+            }
         }
         if (msg instanceof LastHttpContent) {
             ObsFoldGuard guard = ctx.pipeline().get(ObsFoldGuard.class);
@@ -204,7 +217,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         upstream.pipeline().replace("upstream", "relay", new RelayHandler(ctx.channel()));
         upstream.pipeline().remove("codec");
         ctx.pipeline().replace(this, "relay", new RelayHandler(upstream));
-        ctx.pipeline().remove("expect");
         ctx.pipeline().remove("codec");
         ctx.pipeline().remove("obs-fold");
         upstream.read();

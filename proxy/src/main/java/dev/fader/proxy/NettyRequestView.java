@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.Locale;
 
 /** Routing's view of the current request of one client connection; reused across its requests. */
 public final class NettyRequestView implements RequestView {
@@ -49,20 +48,10 @@ public final class NettyRequestView implements RequestView {
         return uri.equals("*") ? uri : "/" + uri;
     }
 
-    private static String stripPort(String host) {
-        if (host.startsWith("[")) {
-            int close = host.indexOf(']');
-            return close < 0 ? host : host.substring(0, close + 1);
-        }
-        int colon = host.indexOf(':');
-        return colon < 0 ? host : host.substring(0, colon);
-    }
-
     @Override
     public String host() {
         if (host == null) {
-            String h = request.headers().get(HttpHeaderNames.HOST);
-            host = h == null ? "" : stripPort(h).toLowerCase(Locale.ROOT);
+            host = RequestView.normalizeHost(request.headers().get(HttpHeaderNames.HOST));
         }
         return host;
     }

@@ -16,7 +16,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +90,6 @@ public final class ProxyServer implements AutoCloseable {
                         clients.add(ch);
                         ch.pipeline().addLast("obs-fold", new ObsFoldGuard());
                         ch.pipeline().addLast("codec", new HttpServerCodec(decoderConfig));
-                        ch.pipeline().addLast("expect", new HttpServerExpectContinueHandler());
                         ch.pipeline().addLast("frontend", new FrontendHandler(ProxyServer.this));
                     }
                 });

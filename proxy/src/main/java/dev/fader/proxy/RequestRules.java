@@ -27,10 +27,19 @@ final class RequestRules {
         return null;
     }
 
-    /** RFC 9110 section 10.1.1: an Expect other than 100-continue may be answered 417. */
-    static boolean unsupportedExpect(HttpRequest request) {
+    /** What a request's Expect field asks of us (RFC 9110 section 10.1.1). */
+    enum Expectation { NONE, CONTINUE, UNSUPPORTED }
+
+    /**
+     * 100-continue from an HTTP/1.1 client is honoured; any other expectation may be answered 417; an
+     * HTTP/1.0 client's Expect is ignored, as the RFC requires.
+     */
+    static Expectation expectation(HttpRequest request) {
         String expect = request.headers().get(HttpHeaderNames.EXPECT);
-        return expect != null && request.protocolVersion().equals(HttpVersion.HTTP_1_1)
-                && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim());
+        if (expect == null || !request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+            return Expectation.NONE;
+        }
+        return HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim()) ? Expectation.CONTINUE
+                : Expectation.UNSUPPORTED;
     }
 }

@@ -8,6 +8,22 @@ public interface RequestView {
     /** Lower-cased host without port, or "" when absent. */
     String host();
 
+    /** A Host field as sent (or null) as {@link #host()} gives it: lower case, without port. */
+    static String normalizeHost(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        int end;
+        if (raw.startsWith("[")) {
+            int close = raw.indexOf(']');
+            end = close < 0 ? raw.length() : close + 1;
+        } else {
+            int colon = raw.indexOf(':');
+            end = colon < 0 ? raw.length() : colon;
+        }
+        return (end == raw.length() ? raw : raw.substring(0, end)).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The path, without query string. */
     String path();
 

@@ -18,7 +18,7 @@ class AccessLogTest {
     void writesOneJsonLinePerRequestWithTheContractsFields() throws Exception {
         Path file = dir.resolve("access.log");
         try (AccessLog log = AccessLog.open(file.toString())) {
-            log.record(new Outcome(1_700_000_000_000L, "rid-1", "GET", "shop.example", "/a \"quoted\"", 200,
+            log.record(new Outcome(1_700_000_000_000L, "rid-1", "GET", "Shop.Example:8443", "/a \"quoted\"", 200,
                     Outcome.Kind.S2XX, "shop", "canary", "everyone", 42, 123, "canary", "127.0.0.1:9101",
                     2_000_000, 3_500_000, 10, 20, false));
         }
@@ -27,8 +27,17 @@ class AccessLogTest {
         Map<String, Object> j = new Yaml().load(lines.get(0));
         assertThat(j).containsKeys("ts", "requestId", "method", "host", "path", "status", "durationMs", "rollout",
                 "variant", "layer", "bucket", "upstream", "endpoint", "outcome", "bytesIn", "bytesOut");
+        assertThat(j).containsEntry("host", "shop.example"); // as routing sees it: lower case, no port
         assertThat(j).containsEntry("path", "/a \"quoted\"").containsEntry("outcome", "2xx")
                 .containsEntry("durationMs", 3.5).containsEntry("bucket", 42).containsEntry("ts", "2023-11-14T22:13:20Z");
+    }
+
+    @Test
+    void hostsAreNormalizedAsRoutingSeesThem() {
+        assertThat(dev.fader.routing.RequestView.normalizeHost(null)).isEmpty();
+        assertThat(dev.fader.routing.RequestView.normalizeHost("API.example.com")).isEqualTo("api.example.com");
+        assertThat(dev.fader.routing.RequestView.normalizeHost("[::1]:8080")).isEqualTo("[::1]");
+        assertThat(dev.fader.routing.RequestView.normalizeHost("[::1")).isEqualTo("[::1");
     }
 
     @Test

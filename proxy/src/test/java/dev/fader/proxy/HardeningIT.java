@@ -100,6 +100,38 @@ class HardeningIT {
     }
 
     @Test
+    void expectContinueOverTheBodyLimitGetsTheFinalAnswerWithoutA100() throws Exception {
+        try (TestUpstream up = ok(); TestProxy proxy = TestProxy.start(config(up.port(), "max-body-size: 10\n"));
+             RawHttp c = RawHttp.connect(proxy.port())) {
+            RawHttp.Response r = c.send("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 11\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(up.requests()).isZero();
+        }
+    }
+
+    @Test
+    void anHttp10ExpectIsIgnoredAndNotForwarded() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (TestUpstream up = TestUpstream.start(() -> new ChannelHandler[] {new SimpleChannelInboundHandler<HttpRequest>() {
+                @Override
+                protected void channelRead0(ChannelHandlerContext ctx, HttpRequest req) {
+                    seen.add(String.valueOf(req.headers().get("Expect")));
+                    DefaultHttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                    HttpUtil.setContentLength(res, 0);
+                    ctx.writeAndFlush(res);
+                    ctx.writeAndFlush(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+                }
+            }});
+             TestProxy proxy = TestProxy.start(config(up.port(), ""));
+             RawHttp c = RawHttp.connect(proxy.port())) {
+            RawHttp.Response r = c.send("GET / HTTP/1.0\r\nHost: x\r\nExpect: 200-ok\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(seen).containsExactly("200-ok"); // end-to-end for HTTP/1.0: not ours to answer
+        }
+    }
+
+    @Test
     void aSlowHeaderIsCutAtClientHeaderTimeoutAndIdleConnectionsAtIdleTimeout() throws Exception {
         try (TestUpstream up = ok();
              TestProxy proxy = TestProxy.start(config(up.port(), "client-header-timeout: 300ms\nidle-timeout: 400ms\n"))) {
