@@ -24,7 +24,8 @@ public final class CompiledLayer {
         this.force = config.force();
         this.forceName = force == null ? null : new AsciiString(force.name());
         this.when = config.when() == null ? null : new AttributeTest(config.when());
-        this.users = config.users();
+        // A HashSet: a miss (most users) is one empty slot, where Set.of probes until it finds one.
+        this.users = config.users() == null ? null : java.util.Collections.unmodifiableSet(new java.util.HashSet<>(config.users()));
         this.baseline = baseline;
         this.shares = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(shares));
         this.upper = new int[shares.size()];

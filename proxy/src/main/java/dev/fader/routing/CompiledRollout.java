@@ -18,9 +18,12 @@ public final class CompiledRollout {
 
     private final RolloutConfig config;
     private final String saltPrefix;
+    private final Murmur3.Prefix salted;
     private final KeySource[] userKey;
     private final AsciiString[] userKeyNames;
     private final List<CompiledLayer> layers;
+    private final CompiledLayer[] walk; // the same layers: an array walk allocates no iterator
+    private final Map<String, String> upstreamOf; // a HashMap: one probe, where Map.of may probe several slots
     private final ClientAddress clientAddress;
 
     /** {@code catchAllShares}, when not null, replaces the catch-all layer's split (progressive steps, aborts). */
@@ -28,6 +31,7 @@ public final class CompiledRollout {
             boolean aborted) {
         this.config = config;
         this.saltPrefix = config.salt() + ":";
+        this.salted = new Murmur3.Prefix(saltPrefix);
         this.userKey = config.userKey().toArray(new KeySource[0]);
         this.userKeyNames = config.userKey().stream().map(k -> new AsciiString(k.name())).toArray(AsciiString[]::new);
         this.clientAddress = clientAddress;
@@ -42,6 +46,8 @@ public final class CompiledRollout {
             list.add(new CompiledLayer(l, config.baseline(), shares));
         }
         this.layers = List.copyOf(list);
+        this.walk = list.toArray(new CompiledLayer[0]);
+        this.upstreamOf = new java.util.HashMap<>(config.variants());
     }
 
     public String name() {
@@ -93,10 +99,10 @@ public final class CompiledRollout {
     public RouteDecision decide(RequestView request, Consumer<String> trace) {
         String key = null;
         boolean keyRead = false;
-        for (CompiledLayer layer : layers) {
+        for (CompiledLayer layer : walk) {
             if (layer.isForce()) {
                 String wanted = Attributes.read(request, layer.force(), layer.forceName());
-                if (wanted != null && config.variants().containsKey(wanted)) {
+                if (wanted != null && upstreamOf.containsKey(wanted)) {
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: " + layer.force() + " names variant '" + wanted + "'");
                     }
@@ -130,7 +136,7 @@ public final class CompiledRollout {
                 continue;
             }
             if (key != null) {
-                int hash = Murmur3.hashUtf8(saltPrefix, key);
+                int hash = salted.hash(key);
                 int bucket = Buckets.of(hash);
                 String v = layer.pick(bucket);
                 if (trace != null) { // built only when explaining: the hot path allocates no text
@@ -153,7 +159,7 @@ public final class CompiledRollout {
                 }
                 default: {
                     String id = newUserId();
-                    int hash = Murmur3.hashUtf8(saltPrefix, id);
+                    int hash = salted.hash(id);
                     int bucket = Buckets.of(hash);
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: anonymous, new " + ANONYMOUS_COOKIE + " cookie, bucket " + bucket);
@@ -176,7 +182,7 @@ public final class CompiledRollout {
 
     /** The bucket of a known user key, as {@code POST /feedback} and {@code simulate} need it. */
     public int bucketOf(String userKey) {
-        return Buckets.of(saltPrefix, userKey);
+        return Buckets.of(salted.hash(userKey));
     }
 
     /** The user key of a request: the first configured source present, then the anonymous cookie. */
@@ -196,7 +202,7 @@ public final class CompiledRollout {
     }
 
     private RouteDecision decision(String variant, String layer, int bucket, int keyHash, String newUserId) {
-        return new RouteDecision(this, variant, layer, bucket, keyHash, config.variants().get(variant), newUserId);
+        return new RouteDecision(this, variant, layer, bucket, keyHash, upstreamOf.get(variant), newUserId);
     }
 
     private static String newUserId() {

@@ -38,10 +38,86 @@ public final class Murmur3 {
 
     /** The hash of utf8(prefix + key) with seed 0, as the assignment rule of the contract requires. */
     public static int hashUtf8(String prefix, CharSequence key) {
-        if (isAscii(prefix) && isAscii(key)) {
-            return hashAscii(prefix, key);
+        return new Prefix(prefix).hash(key);
+    }
+
+    /**
+     * The hash state after a fixed prefix (a rollout's "salt:"), computed once, so that hashing a key
+     * costs only the key's own bytes. User keys are nearly always ASCII: one byte per char, four chars per
+     * block, read in one pass that falls back to the general UTF-8 walk at the first non-ASCII char.
+     */
+    public static final class Prefix {
+        private final String text;
+        private final boolean ascii;
+        private final int h;          // state after the prefix's whole blocks
+        private final int pending;    // its last length % 4 bytes, little-endian
+        private final int pendingBytes;
+
+        public Prefix(String text) {
+            this.text = text;
+            this.ascii = isAscii(text);
+            int state = 0;
+            int blocks = text.length() & ~3;
+            if (ascii) {
+                for (int i = 0; i < blocks; i += 4) {
+                    state = mixH(state, mixK(text.charAt(i) | text.charAt(i + 1) << 8 | text.charAt(i + 2) << 16
+                            | text.charAt(i + 3) << 24));
+                }
+            }
+            int tail = 0;
+            for (int i = blocks, shift = 0; ascii && i < text.length(); i++, shift += 8) {
+                tail |= text.charAt(i) << shift;
+            }
+            this.h = state;
+            this.pending = tail;
+            this.pendingBytes = text.length() & 3;
         }
-        return hashAnyUtf8(prefix, key);
+
+        public int hash(CharSequence key) {
+            if (!ascii) {
+                return hashAnyUtf8(text, key);
+            }
+            int n = key.length();
+            int state = h;
+            int acc = pending;
+            int filled = pendingBytes;
+            int i = 0;
+            if (filled > 0) {
+                for (; filled < 4 && i < n; i++, filled++) {
+                    char c = key.charAt(i);
+                    if (c >= 0x80) {
+                        return hashAnyUtf8(text, key);
+                    }
+                    acc |= c << (filled << 3);
+                }
+                if (filled == 4) {
+                    state = mixH(state, mixK(acc));
+                    acc = 0;
+                    filled = 0;
+                }
+            }
+            for (; i + 4 <= n; i += 4) {
+                char c0 = key.charAt(i);
+                char c1 = key.charAt(i + 1);
+                char c2 = key.charAt(i + 2);
+                char c3 = key.charAt(i + 3);
+                if ((c0 | c1 | c2 | c3) >= 0x80) {
+                    return hashAnyUtf8(text, key);
+                }
+                state = mixH(state, mixK(c0 | c1 << 8 | c2 << 16 | c3 << 24));
+            }
+            for (; i < n; i++, filled++) {
+                char c = key.charAt(i);
+                if (c >= 0x80) {
+                    return hashAnyUtf8(text, key);
+                }
+                acc |= c << (filled << 3);
+            }
+            if (filled > 0) {
+                state ^= mixK(acc);
+            }
+            return fmix(state ^ (text.length() + n));
+        }
     }
 
     private static boolean isAscii(CharSequence s) {
@@ -51,31 +127,6 @@ public final class Murmur3 {
             }
         }
         return true;
-    }
-
-    /** User keys are nearly always ASCII: one byte per char, four chars per block, no encoding step. */
-    private static int hashAscii(String prefix, CharSequence key) {
-        int p = prefix.length();
-        int length = p + key.length();
-        int h = 0;
-        int i = 0;
-        for (; i + 4 <= length; i += 4) {
-            int k = at(prefix, key, p, i) | at(prefix, key, p, i + 1) << 8 | at(prefix, key, p, i + 2) << 16
-                    | at(prefix, key, p, i + 3) << 24;
-            h = mixH(h, mixK(k));
-        }
-        int k = 0;
-        for (int shift = 0; i < length; i++, shift += 8) {
-            k |= at(prefix, key, p, i) << shift;
-        }
-        if ((length & 3) != 0) {
-            h ^= mixK(k);
-        }
-        return fmix(h ^ length);
-    }
-
-    private static int at(String prefix, CharSequence key, int p, int i) {
-        return i < p ? prefix.charAt(i) : key.charAt(i - p);
     }
 
     private static int hashAnyUtf8(String prefix, CharSequence key) {

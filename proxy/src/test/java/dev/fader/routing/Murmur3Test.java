@@ -94,4 +94,15 @@ class Murmur3Test {
             assertThat(Murmur3.hash((prefix + s).getBytes(StandardCharsets.UTF_8), 0)).isEqualTo(expected);
         }
     }
+
+    @Test
+    void aNonAsciiSaltTakesTheGeneralWalkAndStillMatchesGuava() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < 2_000; i++) {
+            String prefix = "sälz-" + "x".repeat(r.nextInt(4)) + ":";
+            String key = "user-" + r.nextInt(1_000_000) + (r.nextBoolean() ? "" : "ü");
+            int expected = Hashing.murmur3_32_fixed().hashString(prefix + key, StandardCharsets.UTF_8).asInt();
+            assertThat(new Murmur3.Prefix(prefix).hash(key)).isEqualTo(expected);
+        }
+    }
 }
