@@ -50,7 +50,8 @@ rollouts:
     try:
         procs.append(subprocess.Popen(["taskset", "-c", "0", "nginx", "-c", f"{tmp}/be.conf", "-p", tmp],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
-        fader = subprocess.Popen(["taskset", "-c", "1", "java", "-Xmx256m", "-XX:+UseParallelGC", "-jar",
+        fader = subprocess.Popen(["taskset", "-c", "1", "java", "-Xmx256m", "-XX:+UseParallelGC",
+                                  *os.environ.get("FADER_JAVA_OPTS", "").split(), "-jar",
                                   f"{ROOT}/proxy/target/fader.jar", "run", "--config", f"{tmp}/fader.yaml", "--threads", "1"],
                                  stdout=subprocess.DEVNULL, stderr=open(f"{tmp}/fader.log", "w"), start_new_session=True)
         procs.append(fader)
