@@ -57,7 +57,7 @@ public final class Demo {
                     listen: 127.0.0.1:%d
                     admin: 127.0.0.1:0
                     access-log: "off"
-                    feedback: { window: 1m, log-interval: 1h, min-requests: 100 }
+                    feedback: { window: 1m, log-interval: 1h, min-requests: 20 }
                     upstreams:
                       stable: { endpoints: [127.0.0.1:%d] }
                       canary: { endpoints: [127.0.0.1:%d] }

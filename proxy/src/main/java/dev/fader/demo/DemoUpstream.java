@@ -64,18 +64,23 @@ public final class DemoUpstream implements AutoCloseable {
             boolean fail = ThreadLocalRandom.current().nextDouble() < errorRate;
             String text = fail ? "{\"error\":\"model overloaded\",\"variant\":\"" + variant + "\"}\n"
                     : "{\"variant\":\"" + variant + "\",\"answer\":\"hello\"}\n";
+            long delay = delayMillis <= 0 ? 0 : ThreadLocalRandom.current().nextLong(delayMillis / 2, delayMillis + 1);
+            if (delay == 0) {
+                answer(ctx, fail, text);
+            } else {
+                // The buffer is made when the answer goes out: a task dropped at shutdown holds none.
+                ctx.executor().schedule(() -> answer(ctx, fail, text), delay, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void answer(ChannelHandlerContext ctx, boolean fail, String text) {
             ByteBuf body = ctx.alloc().buffer().writeBytes(text.getBytes(StandardCharsets.UTF_8));
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     fail ? HttpResponseStatus.INTERNAL_SERVER_ERROR : HttpResponseStatus.OK, body);
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                     .set("X-Backend", variant);
-            long delay = delayMillis <= 0 ? 0 : ThreadLocalRandom.current().nextLong(delayMillis / 2, delayMillis + 1);
-            if (delay == 0) {
-                ctx.writeAndFlush(res);
-            } else {
-                ctx.executor().schedule(() -> ctx.writeAndFlush(res), delay, TimeUnit.MILLISECONDS);
-            }
+            ctx.writeAndFlush(res);
         }
 
         @Override
