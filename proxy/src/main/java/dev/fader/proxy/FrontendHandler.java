@@ -104,9 +104,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 request.headers().remove(HttpHeaderNames.EXPECT); // answered here, as nginx does
             }
             view.reset(request);
-            exchange = new Exchange(this, ctx, request, server.table());
-            exchange.start(view);
-            if (expect == RequestRules.Expectation.CONTINUE && exchange != null) {
+            Exchange started = new Exchange(this, ctx, request, server.table());
+            exchange = started;
+            started.start(view);
+            if (expect == RequestRules.Expectation.CONTINUE && exchange == started) {
                 // Only once the request is routed and within limits: a refused one gets its final answer
                 // instead, and the client never sends the body (RFC 9110 section 10.1.1).
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
