@@ -55,10 +55,12 @@ public class FeedbackBenchmark {
         for (int i = 0; i < outcomes.length; i++) {
             boolean canary = i % 10 == 0;
             boolean error = i % 100 == 7;
-            outcomes[i] = new Outcome(0, "r" + i, "GET", "h", "/x", error ? 503 : 200,
-                    error ? Outcome.Kind.S5XX : Outcome.Kind.S2XX, "web", canary ? "canary" : "stable", "everyone",
-                    i * 7 % 10_000, i * 0x9E3779B1, canary ? "canary" : "stable",
-                    canary ? "127.0.0.1:9101" : "127.0.0.1:9001", 900_000 + i, 1_000_000 + i, 0, 100, false);
+            String variant = canary ? "canary" : "stable";
+            outcomes[i] = new Outcome(new Outcome.Request(0, "r" + i, "GET", "h", "/x"),
+                    new Outcome.Route("web", variant, "everyone", i * 7 % 10_000, i * 0x9E3779B1, variant,
+                            canary ? "127.0.0.1:9101" : "127.0.0.1:9001", false),
+                    error ? Outcome.Kind.S5XX : Outcome.Kind.S2XX, error ? 503 : 200, 900_000 + i, 1_000_000 + i, 0,
+                    100, false);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.fader.admin;
 
+import dev.fader.analysis.Controllers;
+import dev.fader.config.Address;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.metrics.ProxyMetrics;
 import dev.fader.routing.RoutingTable;
@@ -24,14 +26,25 @@ public interface AdminApi {
     ControlResult control(String rollout, String action);
 
     /** Progressive rollout controllers, for /status. */
-    dev.fader.analysis.Controllers controllers();
+    Controllers controllers();
 
     /** Explicit feedback already mapped to the user's variant. */
     void explicitFeedback(String rollout, String variant, boolean positive, Double score);
 
-    /** The outcome of a reload, as /status shows it under {@code lastReload}; {@code impact} says who moved. */
-    record ReloadStatus(boolean ok, long epoch, long atMillis, List<String> errors, List<String> impact) {
+    /**
+     * The outcome of a reload, as /status shows it under {@code lastReload}; {@code impact} says who moved;
+     * {@code restartNeeded} names changed keys that only a restart applies.
+     */
+    record ReloadStatus(boolean ok, long epoch, long atMillis, List<String> errors, List<String> impact,
+            List<String> restartNeeded) {
     }
+
+    /** {@code health}: "healthy", "unhealthy", "unknown" (first check pending) or "unchecked" (no health-check). */
+    record EndpointState(String health, String lastCheckFailure, boolean ejected) {
+    }
+
+    /** The health of an endpoint of a pool as the proxy sees it now. */
+    EndpointState endpoint(String upstream, Address endpoint);
 
     /** The outcome of a control action: HTTP status and a message. */
     record ControlResult(int status, String message) {

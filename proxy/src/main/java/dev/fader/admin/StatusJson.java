@@ -3,9 +3,12 @@ package dev.fader.admin;
 import dev.fader.analysis.Gate;
 import dev.fader.analysis.RolloutController;
 import dev.fader.analysis.RolloutState;
+import dev.fader.config.Address;
 import dev.fader.config.Durations;
+import dev.fader.config.UpstreamConfig;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.JsonWriter;
+import dev.fader.feedback.Outcome;
 import dev.fader.feedback.RolloutReport;
 import dev.fader.feedback.SampleRatio;
 import dev.fader.feedback.SlidingWindow;
@@ -13,7 +16,9 @@ import dev.fader.feedback.Verdict;
 import dev.fader.feedback.WindowSnapshot;
 import dev.fader.routing.RoutingTable;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /** Renders {@code GET /status}: the contract's fields over the current feedback window, and more. */
 final class StatusJson {
@@ -37,20 +42,42 @@ final class StatusJson {
         reload.errors().forEach(w::value);
         w.endArray().name("impact").beginArray();
         reload.impact().forEach(w::value);
+        w.endArray().name("restartNeeded").beginArray();
+        reload.restartNeeded().forEach(w::value);
         w.endArray().endObject();
         w.name("rollouts").beginArray();
         for (RolloutReport r : RolloutReport.of(table, windows)) {
             rollout(w, r, api.controllers().get(r.name()));
         }
         w.endArray();
+        endpoints(w, api);
+        return w.endObject().toString();
+    }
+
+    /** Every endpoint of every pool, with its health and its answers in the window. */
+    private static void endpoints(JsonWriter w, AdminApi api) {
+        Map<String, SlidingWindow> seen = api.windows().endpoints();
+        Set<String> written = new HashSet<>();
         w.name("endpoints").beginObject();
-        for (Map.Entry<String, SlidingWindow> e : new java.util.TreeMap<>(windows.endpoints()).entrySet()) {
-            WindowSnapshot s = e.getValue().snapshot();
-            w.name(e.getKey()).beginObject().field("requests", s.requests()).field("errors", s.errors())
-                    .field("errorRate", s.errorRate()).field("p50Ms", s.p50Millis()).field("p99Ms", s.p99Millis())
-                    .endObject();
+        for (UpstreamConfig pool : api.table().config().upstreams().values()) {
+            for (Address a : pool.endpoints()) {
+                String key = a.toString();
+                if (!written.add(key)) {
+                    continue; // listed by an earlier pool
+                }
+                AdminApi.EndpointState state = api.endpoint(pool.name(), a);
+                SlidingWindow window = seen.get(key);
+                WindowSnapshot s = window == null ? WindowSnapshot.empty() : window.snapshot();
+                w.name(key).beginObject().field("upstream", pool.name()).field("health", state.health())
+                        .field("ejected", state.ejected());
+                if (state.lastCheckFailure() != null) {
+                    w.field("lastCheckFailure", state.lastCheckFailure());
+                }
+                w.field("requests", s.requests()).field("errors", s.errors()).field("errorRate", s.errorRate())
+                        .field("p50Ms", s.p50Millis()).field("p99Ms", s.p99Millis()).endObject();
+            }
         }
-        return w.endObject().endObject().toString();
+        w.endObject();
     }
 
     private static void progressive(JsonWriter w, RolloutController c) {
@@ -98,7 +125,8 @@ final class StatusJson {
                     .field("errorRate", s.errorRate())
                     .field("p50Ms", s.p50Millis())
                     .field("p99Ms", s.p99Millis())
-                    .field("clientAborts", s.count(dev.fader.feedback.Outcome.Kind.CLIENT_ABORT));
+                    .field("fallbacks", s.fallbacks())
+                    .field("clientAborts", s.count(Outcome.Kind.CLIENT_ABORT));
             w.name("feedback").beginObject().field("positive", s.positive()).field("negative", s.negative());
             if (s.scoreCount() > 0) {
                 w.field("meanScore", s.scoreSum() / s.scoreCount());

@@ -2,6 +2,7 @@ package dev.fader.analysis;
 
 import dev.fader.config.FaderConfig;
 import dev.fader.config.LayerConfig;
+import dev.fader.config.Percent;
 import dev.fader.config.RolloutConfig;
 import dev.fader.feedback.JsonWriter;
 import dev.fader.feedback.Outcome;
@@ -10,6 +11,7 @@ import dev.fader.routing.Murmur3;
 import dev.fader.routing.RoutingTable.ControlOverride;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -151,14 +153,14 @@ public final class Controllers implements OutcomeSink {
     private void announce(RolloutController c, RolloutState s) {
         RolloutState.Event e = s.history().get(s.history().size() - 1);
         log.warn("rollout {}: {} -> {} at {} of the catch-all layer: {}", c.name(), e.from(), e.to(),
-                dev.fader.config.Percent.format(c.weight()), e.reason());
+                Percent.format(c.weight()), e.reason());
         persist(c.config(), s);
         onTransition.accept(c.name(), s);
         if (!c.progressive().webhooks().isEmpty()) {
             webhooks.send(c.progressive().webhooks(), new JsonWriter().beginObject().field("rollout", c.name())
                     .field("from", e.from()).field("to", e.to()).field("step", e.step())
                     .field("canaryWeightPercent", c.weight() / 100.0).field("reason", e.reason())
-                    .field("at", java.time.Instant.ofEpochMilli(e.atMillis()).toString()).endObject().toString());
+                    .field("at", Instant.ofEpochMilli(e.atMillis()).toString()).endObject().toString());
         }
     }
 

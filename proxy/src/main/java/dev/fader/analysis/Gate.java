@@ -15,7 +15,7 @@ public record Gate(String name, long canaryTrials, long canaryEvents, long basel
             double alpha) {
         double baseline = (kb + 1.0) / (nb + 2.0);
         double tolerated = Math.min(0.98, Math.max(ratio * baseline, baseline + increase));
-        double evidence = SequentialTest.logEvidence(nc, kc, tolerated);
+        double evidence = MixtureEvidence.logEvidence(nc, kc, tolerated);
         return new Gate(name, nc, kc, nb, kb, tolerated, evidence, evidence >= Math.log(1 / alpha));
     }
 

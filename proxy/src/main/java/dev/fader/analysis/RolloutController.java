@@ -6,6 +6,7 @@ import dev.fader.config.ProgressiveConfig;
 import dev.fader.config.RolloutConfig;
 import dev.fader.feedback.Outcome;
 import dev.fader.routing.RoutingTable.ControlOverride;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ public final class RolloutController {
 
     void record(Outcome o) {
         boolean isCanary = o.variant().equals(canary);
-        if (!isCanary && !o.variant().equals(rollout.baseline()) || o.kind() == Outcome.Kind.CLIENT_ABORT) {
+        if (!isCanary && !o.variant().equals(rollout.baseline()) || !o.judgesVariant()) {
             return;
         }
         StepCounters c = counters;
@@ -93,7 +94,7 @@ public final class RolloutController {
         if (o.kind().isError()) {
             s.errors.increment();
         }
-        if (o.totalNanos() > slowNanos) {
+        if (o.variantLatencyNanos() > slowNanos) {
             s.slow.increment();
         }
     }
@@ -132,7 +133,7 @@ public final class RolloutController {
         if (elapsed < min || nc < p.stepMinRequests() || nb < p.stepMinRequests()) {
             state = s.holding(String.format("holding at %s: %s of %s, canary %d/%d and baseline %d/%d requests"
                     + " (INSUFFICIENT_DATA until both reach the minimum)", Percent.format(weight()),
-                    Durations.format(java.time.Duration.ofMillis(Math.max(0, elapsed))), Durations.format(p.stepMinDuration()),
+                    Durations.format(Duration.ofMillis(Math.max(0, elapsed))), Durations.format(p.stepMinDuration()),
                     nc, p.stepMinRequests(), nb, p.stepMinRequests()));
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.fader.cli;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +35,7 @@ abstract class AdminCommand implements Callable<Integer> {
         HttpResponse<String> r;
         try {
             r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.out.println("cannot reach the admin API at " + admin + ": " + e.getMessage());
             return 1;
         }

@@ -1,5 +1,6 @@
 package dev.fader.cli;
 
+import dev.fader.app.Instance;
 import dev.fader.config.ConfigException;
 import dev.fader.config.ConfigLoader;
 import dev.fader.config.Durations;

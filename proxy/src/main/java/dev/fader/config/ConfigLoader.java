@@ -6,14 +6,14 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -52,11 +52,11 @@ public final class ConfigLoader {
             problems.at(e.getProblemMark(), "YAML syntax: " + e.getProblem());
             throw new ConfigException(problems.sorted());
         } catch (IOException | RuntimeException e) {
-            problems.at((org.yaml.snakeyaml.error.Mark) null, "YAML syntax: " + e.getMessage());
+            problems.at((Mark) null, "YAML syntax: " + e.getMessage());
             throw new ConfigException(problems.sorted());
         }
         if (root == null) {
-            problems.at((org.yaml.snakeyaml.error.Mark) null, "the file is empty (expected: at least listen and upstreams)");
+            problems.at((Mark) null, "the file is empty (expected: at least listen and upstreams)");
             throw new ConfigException(problems.sorted());
         }
         FaderConfig config = read(file, YamlMap.of(root, "", problems).allow(TOP_KEYS));
@@ -84,48 +84,14 @@ public final class ConfigLoader {
                 return s;
             }).ifPresent(trusted::add);
         }
-        Map<String, UpstreamConfig> upstreams = readUpstreams(top);
+        Map<String, UpstreamConfig> upstreams = UpstreamReader.read(top);
         RolloutReader rollouts = new RolloutReader(file, upstreams.keySet(), problems);
         List<RolloutConfig> list = rollouts.readAll(top);
-        return new FaderConfig(file, listen, admin, top.string("admin-token").orElse(null),
-                top.string("access-log").orElse(null), trusted, upstreams, list, readLimits(top), readFeedback(top));
-    }
-
-    private static Map<String, UpstreamConfig> readUpstreams(YamlMap top) {
-        Map<String, UpstreamConfig> out = new LinkedHashMap<>();
-        if (!top.has("upstreams")) {
-            top.problems().at(top.node(), "top level: missing required key 'upstreams' (expected: a mapping of pool names to endpoints)");
-            return out;
-        }
-        YamlMap pools = top.map("upstreams").orElseThrow();
-        for (String name : pools.keys()) {
-            YamlMap pool = pools.map(name).orElse(null);
-            if (pool == null) {
-                top.problems().at(pools.keyNode(name).orElseThrow(),
-                        "upstreams." + name + ": empty pool (expected: endpoints: [host:port, ...])");
-                continue;
-            }
-            pool.allow(Set.of("endpoints"));
-            List<Address> endpoints = new ArrayList<>();
-            Set<Address> seen = new HashSet<>();
-            for (Node n : pool.list("endpoints")) {
-                pool.parse(n, pool.where() + ".endpoints", Address::parse).ifPresent(a -> {
-                    if (!seen.add(a)) {
-                        top.problems().at(n, pool.where() + ".endpoints: duplicate endpoint " + a);
-                    } else if (a.port() == 0) {
-                        top.problems().at(n, pool.where() + ".endpoints: port 0 in " + a + " (expected: a real port)");
-                    } else {
-                        endpoints.add(a);
-                    }
-                });
-            }
-            if (pool.list("endpoints").isEmpty()) {
-                top.problems().at(pool.keyNode("endpoints").orElse(pools.keyNode(name).orElseThrow()),
-                        "upstreams." + name + ": empty pool (expected: at least one endpoint host:port)");
-            }
-            out.put(name, new UpstreamConfig(name, endpoints));
-        }
-        return out;
+        StartupSettings startup = new StartupSettings(listen, admin, top.string("admin-token").orElse(null),
+                top.string("access-log").orElse(null), readFeedback(top),
+                top.parsed("max-idle-per-endpoint", s -> count(s, 0)).orElse(StartupSettings.DEFAULT_MAX_IDLE_PER_ENDPOINT),
+                top.parsed("upstream-idle-timeout", ConfigLoader::positive).orElse(StartupSettings.DEFAULT_UPSTREAM_IDLE_TIMEOUT));
+        return new FaderConfig(file, startup, trusted, upstreams, list, readLimits(top));
     }
 
     private static ProxyLimits readLimits(YamlMap top) {
@@ -135,9 +101,7 @@ public final class ConfigLoader {
                 top.parsed("response-timeout", ConfigLoader::positive).orElse(d.responseTimeout()),
                 top.parsed("client-header-timeout", ConfigLoader::positive).orElse(d.clientHeaderTimeout()),
                 top.parsed("idle-timeout", ConfigLoader::positive).orElse(d.idleTimeout()),
-                top.parsed("upstream-idle-timeout", ConfigLoader::positive).orElse(d.upstreamIdleTimeout()),
                 top.parsed("drain-timeout", Durations::parse).orElse(d.drainTimeout()),
-                top.parsed("max-idle-per-endpoint", s -> count(s, 0)).orElse(d.maxIdlePerEndpoint()),
                 top.parsed("max-connections", s -> count(s, 0)).orElse(d.maxConnections()),
                 top.parsed("max-body-size", Sizes::parse).orElse(d.maxBodySize()),
                 top.parsed("max-header-size", s -> (int) Math.min(Integer.MAX_VALUE, Sizes.parse(s)))
@@ -165,8 +129,8 @@ public final class ConfigLoader {
                 f.parsed("alpha", s -> number(s, 1e-9, 0.5)).orElse(d.alpha()));
     }
 
-    static java.time.Duration positive(String s) {
-        java.time.Duration d = Durations.parse(s);
+    static Duration positive(String s) {
+        Duration d = Durations.parse(s);
         if (d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException("'" + s + "' must be longer than zero");
         }

@@ -1,28 +1,54 @@
 package dev.fader.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A whole rollout file, validated. {@code admin}, {@code adminToken} and {@code accessLog} are null
- * when absent; maps keep the order they were written in.
+ * A whole rollout file, validated: what is read once at start ({@code startup}) and what every reload
+ * applies (pools, rollouts, limits). Maps keep the order they were written in.
  */
 public record FaderConfig(
         Path source,
-        Address listen,
-        Address admin,
-        String adminToken,
-        String accessLog,
+        StartupSettings startup,
         List<String> trustedProxies,
         Map<String, UpstreamConfig> upstreams,
         List<RolloutConfig> rollouts,
-        ProxyLimits limits,
-        FeedbackSettings feedback) {
+        ProxyLimits limits) {
 
     public FaderConfig {
         trustedProxies = List.copyOf(trustedProxies);
-        upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
+        upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         rollouts = List.copyOf(rollouts);
+    }
+
+    /** This file with other start-time settings: a reload keeps the running ones. */
+    public FaderConfig withStartup(StartupSettings running) {
+        return new FaderConfig(source, running, trustedProxies, upstreams, rollouts, limits);
+    }
+
+    public Address listen() {
+        return startup.listen();
+    }
+
+    /** Null when the file has no admin API. */
+    public Address admin() {
+        return startup.admin();
+    }
+
+    /** Null when POSTs need no token. */
+    public String adminToken() {
+        return startup.adminToken();
+    }
+
+    /** Null for stdout. */
+    public String accessLog() {
+        return startup.accessLog();
+    }
+
+    public FeedbackSettings feedback() {
+        return startup.feedback();
     }
 }

@@ -1,10 +1,12 @@
 package dev.fader.config;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Reads a rollout's {@code progressive:} block. */
 final class ProgressiveReader {
@@ -21,7 +23,7 @@ final class ProgressiveReader {
         List<Integer> steps = new ArrayList<>();
         int previous = -1;
         for (Node n : p.list("steps")) {
-            if (n instanceof org.yaml.snakeyaml.nodes.ScalarNode s && s.getValue().equals("manual")) {
+            if (n instanceof ScalarNode s && s.getValue().equals("manual")) {
                 steps.add(ProgressiveConfig.MANUAL); // wait here for POST /rollouts/{name}/promote
                 continue;
             }
@@ -64,7 +66,7 @@ final class ProgressiveReader {
                 if (!s.startsWith("http://") && !s.startsWith("https://")) {
                     throw new IllegalArgumentException("'" + s + "' is not an http(s) URL");
                 }
-                java.net.URI.create(s);
+                URI.create(s);
                 return s;
             }).ifPresent(notify::add);
         }

@@ -3,17 +3,17 @@ package dev.fader.config;
 import java.time.Duration;
 
 /**
- * Timeouts and bounds of the proxy itself. Defaults follow nginx where it has a counterpart
+ * Timeouts and bounds of the proxy that a reload applies: each request and connection reads them from
+ * the routing snapshot it started with. Defaults follow nginx where it has a counterpart
  * (client_header_timeout 60s is long for an API edge, so 10s, as Envoy's request_headers_timeout users set it).
+ * What needs a restart instead lives in {@link StartupSettings}.
  */
 public record ProxyLimits(
         Duration connectTimeout,
         Duration responseTimeout,
         Duration clientHeaderTimeout,
         Duration idleTimeout,
-        Duration upstreamIdleTimeout,
         Duration drainTimeout,
-        int maxIdlePerEndpoint,
         int maxConnections,
         long maxBodySize,
         int maxHeaderSize,
@@ -30,8 +30,6 @@ public record ProxyLimits(
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(30),
-                Duration.ofSeconds(30),
-                64,
                 0,
                 0,
                 16 * 1024,

@@ -4,7 +4,7 @@ import dev.fader.config.ConfigLoader;
 import dev.fader.config.FaderConfig;
 import dev.fader.analysis.RolloutController;
 import dev.fader.analysis.RolloutState;
-import dev.fader.cli.Instance;
+import dev.fader.app.Instance;
 import dev.fader.config.Percent;
 import dev.fader.proxy.Transport;
 import dev.fader.feedback.RolloutReport;
@@ -57,7 +57,7 @@ public final class Demo {
                     listen: 127.0.0.1:%d
                     admin: 127.0.0.1:0
                     access-log: "off"
-                    feedback: { window: 1m, log-interval: 1h, min-requests: 20 }
+                    feedback: { window: 1m, log-interval: 1h, min-requests: 10 }
                     upstreams:
                       stable: { endpoints: [127.0.0.1:%d] }
                       canary: { endpoints: [127.0.0.1:%d] }
@@ -137,15 +137,15 @@ public final class Demo {
         if (settings.redraw()) {
             b.append("\033[H\033[2J");
         }
-        b.append(String.format("%-8s %9s %8s %7s %7s  %s%n", "variant", "requests", "err-rate", "p50ms", "p99ms",
-                "verdict (last minute, canary vs stable)"));
+        b.append(String.format("%-8s %9s %8s %7s %7s %9s  %s%n", "variant", "requests", "err-rate", "p50ms", "p99ms",
+                "fallbacks", "verdict (last minute, canary vs stable)"));
         for (RolloutReport.Variant v : report.variants()) {
             WindowSnapshot w = v.window();
             String verdict = v.verdict().status() == Verdict.Status.BASELINE ? "baseline"
                     : v.verdict().status() + (Double.isNaN(v.verdict().pValue()) ? ""
                     : String.format(" (p=%.2g)", v.verdict().pValue()));
-            b.append(String.format("%-8s %9d %7.2f%% %7.1f %7.1f  %s%n", v.name(), w.requests(), 100 * w.errorRate(),
-                    w.p50Millis(), w.p99Millis(), verdict));
+            b.append(String.format("%-8s %9d %7.2f%% %7.1f %7.1f %9d  %s%n", v.name(), w.requests(),
+                    100 * w.errorRate(), w.p50Millis(), w.p99Millis(), w.fallbacks(), verdict));
         }
         RolloutState st = progressive.state();
         b.append(String.format("rollout: %s, step %d/%d, canary at %s: %s%n", st.phase().label(), st.step() + 1,

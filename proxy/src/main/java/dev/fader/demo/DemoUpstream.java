@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 public final class DemoUpstream implements AutoCloseable {
     private final Channel channel;
 
-    public DemoUpstream(EventLoopGroup group, Class<? extends io.netty.channel.ServerChannel> channelClass,
+    public DemoUpstream(EventLoopGroup group, Class<? extends ServerChannel> channelClass,
             String variant, double errorRate, long delayMillis) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(channelClass)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

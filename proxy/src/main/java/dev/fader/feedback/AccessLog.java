@@ -65,26 +65,31 @@ public final class AccessLog implements OutcomeSink, AutoCloseable {
     }
 
     static String line(Outcome o) {
+        Outcome.Request q = o.request();
+        Outcome.Route r = o.route();
         JsonWriter w = new JsonWriter().beginObject()
-                .field("ts", Instant.ofEpochMilli(o.startedAtMillis()).toString())
-                .field("requestId", o.requestId())
-                .field("method", o.method())
-                .field("host", RequestView.normalizeHost(o.host()))
-                .field("path", o.path())
+                .field("ts", Instant.ofEpochMilli(q.startedAtMillis()).toString())
+                .field("requestId", q.requestId())
+                .field("method", q.method())
+                .field("host", RequestView.normalizeHost(q.host()))
+                .field("path", q.path())
                 .field("status", o.status())
                 .field("durationMs", Math.round(o.totalNanos() / 1e3) / 1e3)
                 .field("ttfbMs", o.firstByteNanos() < 0 ? -1 : Math.round(o.firstByteNanos() / 1e3) / 1e3)
-                .field("rollout", o.rollout())
-                .field("variant", o.variant())
-                .field("layer", o.layer())
-                .field("bucket", o.bucket())
-                .field("upstream", o.upstream())
-                .field("endpoint", o.endpoint())
+                .field("rollout", r.rollout())
+                .field("variant", r.variant())
+                .field("layer", r.layer())
+                .field("bucket", r.bucket())
+                .field("upstream", r.upstream())
+                .field("endpoint", r.endpoint())
                 .field("outcome", o.kind().label())
                 .field("bytesIn", o.bytesIn())
                 .field("bytesOut", o.bytesOut());
         if (o.retried()) {
             w.field("retried", true);
+        }
+        if (r.fallback()) {
+            w.field("fallback", true);
         }
         return w.endObject().toString();
     }

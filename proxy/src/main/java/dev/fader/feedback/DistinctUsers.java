@@ -3,6 +3,7 @@ package dev.fader.feedback;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.fader.routing.Murmur3;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,7 +42,7 @@ public final class DistinctUsers {
 
     /** Notes a user (by the 32-bit hash of its salted key) decided by {@code layer} into {@code variant}. */
     public void saw(int keyHash, String layer, String variant) {
-        long key = Integer.toUnsignedLong(keyHash) | ((long) dev.fader.routing.Murmur3.hashUtf8("", layer) << 32);
+        long key = Integer.toUnsignedLong(keyHash) | ((long) Murmur3.hashUtf8("", layer) << 32);
         if (seen.asMap().putIfAbsent(key, new String[] {layer, variant}) == null) {
             counter(layer, variant).increment();
         }

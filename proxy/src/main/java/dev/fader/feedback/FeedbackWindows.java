@@ -45,20 +45,22 @@ public final class FeedbackWindows implements OutcomeSink {
         if (o.rollout().isEmpty()) {
             return; // refused before routing: no variant to blame
         }
-        long latency = o.totalNanos();
         long now = ticker.getAsLong();
-        variant(o.rollout(), o.variant()).record(o.kind(), latency, now);
-        if (!o.endpoint().isEmpty()) {
-            endpoints.computeIfAbsent(o.endpoint(), k -> newWindow()).record(o.kind(), latency, now);
+        Outcome.Route r = o.route();
+        variant(r.rollout(), r.variant()).record(o.kind(), o.variantLatencyNanos(), r.fallback(), now);
+        if (!r.endpoint().isEmpty()) {
+            // The endpoint that answered, judged by its own answer (a fallback's endpoint is the baseline's).
+            Outcome.Kind answered = r.fallback() ? Outcome.Kind.ofStatus(o.status()) : o.kind();
+            endpoints.computeIfAbsent(r.endpoint(), k -> newWindow()).record(answered, o.totalNanos(), false, now);
         }
         // The sample-ratio check follows one user in SAMPLE, chosen by the top bits of the salted key hash:
         // those bits barely touch the bucket (hash mod 10,000 stays uniform within 1/26,843), so the sample
         // keeps the split's proportions, and the cache is touched by one request in SAMPLE, not by every one.
-        if (o.bucket() >= 0 && o.kind() != Outcome.Kind.CLIENT_ABORT && (o.keyHash() >>> SAMPLE_SHIFT) == 0) {
+        if (r.bucket() >= 0 && o.kind() != Outcome.Kind.CLIENT_ABORT && (r.keyHash() >>> SAMPLE_SHIFT) == 0) {
             DistinctUsers d = users.computeIfAbsent(o.rollout(), k -> new DistinctUsers(settings.window(),
                     MAX_TRACKED_USERS, (Ticker) ticker::getAsLong));
             if (o.startedAtMillis() >= d.sinceMillis()) {
-                d.saw(o.keyHash(), o.layer(), o.variant());
+                d.saw(r.keyHash(), r.layer(), r.variant());
             }
         }
     }

@@ -23,14 +23,21 @@ public final class SlidingWindow {
         this.ring = new AtomicReferenceArray<>(n);
     }
 
+    /** Counts one outcome; a negative latency (client abort, or served by another pool) is not a sample. */
     public void record(Outcome.Kind kind, long latencyNanos) {
-        record(kind, latencyNanos, ticker.getAsLong());
+        record(kind, latencyNanos, false, ticker.getAsLong());
     }
 
-    /** As {@link #record(Outcome.Kind, long)}, at {@code nowNanos} of this window's ticker: a caller recording into several windows reads it once. */
-    public void record(Outcome.Kind kind, long latencyNanos, long nowNanos) {
+    /**
+     * As {@link #record(Outcome.Kind, long)}, at {@code nowNanos} of this window's ticker (a caller recording
+     * into several windows reads it once); {@code fallback}: the baseline's pool served the request.
+     */
+    public void record(Outcome.Kind kind, long latencyNanos, boolean fallback, long nowNanos) {
         Bucket b = current(nowNanos);
         b.kinds.incrementAndGet(kind.ordinal());
+        if (fallback) {
+            b.fallbacks.increment();
+        }
         if (kind != Outcome.Kind.CLIENT_ABORT && latencyNanos >= 0) {
             b.latency.record(latencyNanos);
         }
@@ -53,6 +60,7 @@ public final class SlidingWindow {
         long negative = 0;
         double scoreSum = 0;
         long scoreCount = 0;
+        long fallbacks = 0;
         for (int i = 0; i < ring.length(); i++) {
             Bucket b = ring.get(i);
             if (b == null || slot - b.slot >= ring.length() || b.slot > slot) {
@@ -66,8 +74,9 @@ public final class SlidingWindow {
             negative += b.negative.sum();
             scoreSum += b.scoreSum.sum();
             scoreCount += b.scoreCount.sum();
+            fallbacks += b.fallbacks.sum();
         }
-        return new WindowSnapshot(s.kinds(), s.latency(), positive, negative, scoreSum, scoreCount);
+        return new WindowSnapshot(s.kinds(), s.latency(), fallbacks, positive, negative, scoreSum, scoreCount);
     }
 
     private Bucket current() {
@@ -100,6 +109,7 @@ public final class SlidingWindow {
         final LongAdder negative = new LongAdder();
         final DoubleAdder scoreSum = new DoubleAdder();
         final LongAdder scoreCount = new LongAdder();
+        final LongAdder fallbacks = new LongAdder();
 
         Bucket(long slot) {
             this.slot = slot;

@@ -2,20 +2,26 @@ package dev.fader.feedback;
 
 /**
  * A sliding window's counts merged over its live buckets. {@code kinds} is indexed by
- * {@link Outcome.Kind#ordinal()}; {@code latency} holds {@link LatencyHistogram} counts.
+ * {@link Outcome.Kind#ordinal()}; {@code latency} holds {@link LatencyHistogram} counts; {@code fallbacks}
+ * counts the requests the baseline's pool served for this variant.
  */
-public record WindowSnapshot(long[] kinds, long[] latency, long positive, long negative, double scoreSum,
-        long scoreCount) {
+public record WindowSnapshot(long[] kinds, long[] latency, long fallbacks, long positive, long negative,
+        double scoreSum, long scoreCount) {
 
     public static WindowSnapshot empty() {
-        return new WindowSnapshot(new long[Outcome.Kind.values().length], new long[LatencyHistogram.SIZE], 0, 0, 0, 0);
+        return new WindowSnapshot(new long[Outcome.Kind.values().length], new long[LatencyHistogram.SIZE], 0, 0, 0, 0,
+                0);
     }
 
-    /** Requests the upstream answered or failed; client aborts are left out, never blamed on it. */
+    /**
+     * Requests the variant's own upstream answered or failed (connect errors included). Client aborts are
+     * left out, never blamed on it, and so are requests its pool could not take at all (outcomes
+     * {@code fallback}, {@code unavailable}): ejecting an endpoint must not change the rate it is judged by.
+     */
     public long requests() {
         long n = 0;
         for (Outcome.Kind k : Outcome.Kind.values()) {
-            if (k != Outcome.Kind.CLIENT_ABORT) {
+            if (k.judgesVariant()) {
                 n += kinds[k.ordinal()];
             }
         }

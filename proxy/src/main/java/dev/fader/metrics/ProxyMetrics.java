@@ -1,9 +1,12 @@
 package dev.fader.metrics;
 
+import dev.fader.config.Address;
+import dev.fader.config.UpstreamConfig;
 import dev.fader.feedback.DistinctUsers;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
+import dev.fader.proxy.ProxyServer;
 import dev.fader.routing.CompiledLayer;
 import dev.fader.routing.CompiledRollout;
 import dev.fader.routing.RoutingTable;
@@ -40,7 +43,9 @@ public final class ProxyMetrics implements OutcomeSink {
     private final Map<String, Map<String, Map<String, Meters>>> meters = new ConcurrentHashMap<>();
     private final Set<String> weightGauges = ConcurrentHashMap.newKeySet();
     private final Set<String> boundCaches = ConcurrentHashMap.newKeySet();
+    private final Set<String> endpointGauges = ConcurrentHashMap.newKeySet();
     private final Supplier<RoutingTable> table;
+    private volatile ProxyServer proxy;
 
     public ProxyMetrics(Supplier<RoutingTable> table) {
         this.table = table;
@@ -66,13 +71,13 @@ public final class ProxyMetrics implements OutcomeSink {
         return registry;
     }
 
-    /** Event loop gauges (pending tasks, workers) and connection gauges of the running proxy. */
-    public void bindProxy(Iterable<EventExecutor> loops, Supplier<Number> openConnections,
-            Supplier<Number> idleUpstreamConnections) {
-        new NettyEventExecutorMetrics(loops).bindTo(registry);
-        Gauge.builder("fader.client.connections", openConnections).description("open client connections")
+    /** Event loop gauges (pending tasks, workers), connection gauges and endpoint health of the running proxy. */
+    public void bindProxy(ProxyServer proxy) {
+        this.proxy = proxy;
+        new NettyEventExecutorMetrics(proxy.eventLoops()).bindTo(registry);
+        Gauge.builder("fader.client.connections", proxy::openConnections).description("open client connections")
                 .register(registry);
-        Gauge.builder("fader.upstream.idle.connections", idleUpstreamConnections)
+        Gauge.builder("fader.upstream.idle.connections", proxy::idleUpstreamConnections)
                 .description("idle pooled upstream connections, all event loops").register(registry);
     }
 
@@ -81,17 +86,21 @@ public final class ProxyMetrics implements OutcomeSink {
         if (o.rollout().isEmpty()) {
             return;
         }
-        Meters m = meters(o.rollout(), o.variant(), o.upstream());
+        Meters m = meters(o.rollout(), o.variant(), o.route().upstream());
         if (o.kind() == Outcome.Kind.CLIENT_ABORT) {
             m.clientAborts.increment();
             return;
         }
         m.requests[o.kind().ordinal()].increment();
-        long latency = o.firstByteNanos() >= 0 ? o.firstByteNanos() : o.totalNanos();
-        m.latency.record(latency, TimeUnit.NANOSECONDS);
         if (o.retried()) {
             m.retries.increment();
         }
+        if (o.route().fallback()) {
+            m.fallbacks.increment();
+            return; // the baseline's latency says nothing of this variant
+        }
+        long latency = o.firstByteNanos() >= 0 ? o.firstByteNanos() : o.totalNanos();
+        m.latency.record(latency, TimeUnit.NANOSECONDS);
     }
 
     public void transition(String rollout, String to) {
@@ -103,8 +112,23 @@ public final class ProxyMetrics implements OutcomeSink {
         reloads(ok).increment();
     }
 
-    /** Registers weight gauges for layers and variants that appeared; their values read the live table. */
+    /**
+     * Registers gauges for layers, variants and endpoints that appeared; their values read the live table
+     * and health. {@code fader_endpoint_healthy{upstream,endpoint}}: see {@link ProxyServer#healthValue}.
+     */
     public void tableChanged(RoutingTable t) {
+        for (UpstreamConfig u : t.config().upstreams().values()) {
+            for (Address a : u.endpoints()) {
+                if (endpointGauges.add(u.name() + '\u0000' + a)) {
+                    Gauge.builder("fader.endpoint.healthy", () -> {
+                        ProxyServer p = proxy;
+                        return p == null ? Double.NaN : p.healthValue(u.name(), a);
+                    }).tags("upstream", u.name(), "endpoint", a.toString())
+                            .description("1: the endpoint serves and has shown it can; 0: failing its health check"
+                                    + " or ejected; NaN: first check pending").register(registry);
+                }
+            }
+        }
         for (CompiledRollout r : t.rollouts()) {
             for (CompiledLayer l : r.layers()) {
                 if (l.isForce()) {
@@ -161,6 +185,7 @@ public final class ProxyMetrics implements OutcomeSink {
         final Timer latency;
         final Counter clientAborts;
         final Counter retries;
+        final Counter fallbacks;
 
         Meters(String rollout, String variant, String upstream) {
             for (Outcome.Kind k : Outcome.Kind.values()) {
@@ -180,6 +205,9 @@ public final class ProxyMetrics implements OutcomeSink {
                     .description("requests the client gave up on; not counted against the upstream").register(registry);
             retries = Counter.builder("fader.retries").tags("rollout", rollout, "variant", variant)
                     .description("requests retried once (connect failure or idempotent reset)").register(registry);
+            fallbacks = Counter.builder("fader.fallbacks").tags("rollout", rollout, "variant", variant)
+                    .description("requests of this variant served by the rollout's baseline pool because its own"
+                            + " pool had no usable endpoint").register(registry);
         }
     }
 }

@@ -1,174 +1,138 @@
 package dev.fader.proxy;
 
-import dev.fader.config.Address;
+import dev.fader.config.Durations;
 import dev.fader.config.ProxyLimits;
 import dev.fader.config.UpstreamConfig;
 import dev.fader.feedback.Outcome;
+import dev.fader.feedback.OutcomeSink;
 import dev.fader.routing.CompiledRollout;
 import dev.fader.routing.RouteDecision;
 import dev.fader.routing.RoutingTable;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One request from the client to an upstream and its answer back, on the client's event loop.
- * Reads in order: {@link #start} routes and acquires a connection, {@link #clientContent} streams the
- * request body, {@link #upstreamRead} streams the response, {@link #finish} or {@link #fail} ends it.
+ * One request from the client to an upstream and its answer back, on the client's event loop. It reads
+ * in the order a request lives: {@link #start} checks and routes it and asks the pool for a connection;
+ * {@link #leased} sends the head, {@link #clientContent} streams the body; {@link #upstreamRead} relays
+ * the answer, shown first to the {@link ResponseObserver}; {@link #finish} or {@link #fail} ends it
+ * through the one teardown, {@link #end}. Every answer of Fader's own comes from the {@link Failure} table.
  */
-final class Exchange {
-    private final FrontendHandler front;
+final class Exchange implements LoopPool.Lessee {
+    /** Where the exchange is; the request body's progress ({@code requestComplete}) runs alongside. */
+    enum Phase { CONNECTING, FORWARDING, RESPONDING, DONE }
+
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
+    private final ClientConnection connection;
     private final ChannelHandlerContext client;
+    private final LoopPool pool;
     private final HttpRequest request;
     private final RoutingTable table;
     private final ProxyLimits limits;
     private final Tally tally;
+    private final ResponseObserver observer;
+    private RequestFacts facts;
     private RouteDecision decision;
-    private UpstreamConfig pool;
-    private Address endpoint;
+    private Phase phase = Phase.CONNECTING;
+    private int attempts;
     private UpstreamHandler upstream;
-    private ArrayDeque<HttpContent> pending;
+    private UpstreamConfig servedBy;
+    private Outcome.Kind variantFailure; // the variant's own pool failed to connect; another pool may serve
+    private boolean triedFallback;
+    private ArrayDeque<HttpContent> held;
+    private boolean requestComplete;
+    private boolean headSent;
+    private boolean upstreamReusable;
+    private boolean closeClientAfter;
+    private boolean skipInterim;
     private long responseDeadline;
     private long lastProgressNanos;
-    private boolean requestComplete;
-    private boolean responseStarted;
-    private boolean done;
-    private boolean keepAliveClient;
-    private boolean closeClientAfter;
-    private boolean upstreamReusable;
-    private boolean http10;
-    private boolean headRequest;
-    private boolean upgrading;
-    private boolean resendable;
-    private boolean bodiless;
-    private boolean headSent;
-    private boolean connectRetried;
-    private boolean resetRetried;
-    private boolean skipInformationalEnd;
 
-    Exchange(FrontendHandler front, ChannelHandlerContext client, HttpRequest request, RoutingTable table) {
-        this.front = front;
+    Exchange(ClientConnection connection, ChannelHandlerContext client, LoopPool pool, OutcomeSink sink,
+            HttpRequest request, RoutingTable table) {
+        this.connection = connection;
         this.client = client;
+        this.pool = pool;
         this.request = request;
         this.table = table;
         this.limits = table.config().limits();
-        this.tally = new Tally(request);
+        this.tally = new Tally(request, sink);
+        this.observer = tally;
         this.lastProgressNanos = tally.startNanos;
+    }
+
+    Phase phase() {
+        return phase;
     }
 
     boolean requestComplete() {
         return requestComplete;
     }
 
-    /** Routes the request, rewrites its head for the upstream, and acquires a connection. */
+    /** Checks the head against the limits, routes it, rewrites it for the upstream, and asks for a connection. */
     void start(NettyRequestView view) {
-        HttpHeaders h = request.headers();
-        String rawHost = h.get(HttpHeaderNames.HOST);
+        facts = RequestFacts.of(request);
+        String rawHost = request.headers().get(HttpHeaderNames.HOST);
         tally.host = rawHost == null ? "" : rawHost; // normalized only where printed, off the event loop
-        keepAliveClient = HttpUtil.isKeepAlive(request);
-        http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        headRequest = request.method().equals(HttpMethod.HEAD);
-        upgrading = h.contains(HttpHeaderNames.UPGRADE) && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
-        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-        long length = HttpUtil.getContentLength(request, -1L);
-        bodiless = !chunked && length <= 0;
-        resendable = bodiless && isIdempotent(request.method());
-        if (limits.maxBodySize() > 0 && length > limits.maxBodySize()) {
-            reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body of " + length + " bytes exceeds max-body-size "
-                    + limits.maxBodySize());
+        if (limits.maxBodySize() > 0 && facts.contentLength() > limits.maxBodySize()) {
+            refuse(Failure.BODY_TOO_LARGE, facts.contentLength() + " bytes (expected: at most max-body-size "
+                    + limits.maxBodySize() + ")");
             return;
         }
         decision = table.decide(view);
         if (decision == null) {
-            reject(HttpResponseStatus.NOT_FOUND, "no rollout matches host '" + view.host() + "' and path '" + view.path() + "'");
+            refuse(Failure.NO_ROUTE, "host '" + view.host() + "' and path '" + view.path() + "'");
             return;
         }
-        tally.requestId = ForwardHeaders.forUpstream(request, decision, view.peerIp(), upgrading, chunked);
-        pool = table.upstream(decision.upstream());
-        if (pool == null || pool.endpoints().isEmpty()) {
-            fail(HttpResponseStatus.SERVICE_UNAVAILABLE, Outcome.Kind.CONNECT_ERROR, "variant '" + decision.variant()
-                    + "' has no endpoint");
-            return;
-        }
-        acquire(null);
+        tally.routed(decision);
+        tally.requestId = ForwardHeaders.forUpstream(request, decision, view.peerIp(), facts.upgrade(), facts.chunked());
+        connect(null);
     }
 
-    private void acquire(Address avoid) {
-        LoopPool loopPool = front.loopPool();
-        Address picked = loopPool.pick(pool, avoid);
-        if (picked == null) {
-            fail(HttpResponseStatus.SERVICE_UNAVAILABLE, Outcome.Kind.CONNECT_ERROR, "every endpoint of variant '"
-                    + decision.variant() + "' is ejected after repeated failures");
-            return;
-        }
-        endpoint = picked;
-        UpstreamHandler idle = loopPool.pollIdle(endpoint);
-        if (idle != null) {
-            attach(idle);
-            return;
-        }
-        ChannelFuture f = loopPool.connect(endpoint);
-        if (f.isDone()) {
-            connected(f);
-        } else {
-            f.addListener(this::connected);
-        }
+    private void connect(UpstreamHandler failed) {
+        phase = Phase.CONNECTING;
+        attempts++;
+        pool.acquire(decision.route(), failed == null ? null : failed.endpoint(), limits, this);
     }
 
-    private void connected(io.netty.util.concurrent.Future<? super Void> future) {
-        ChannelFuture f = (ChannelFuture) future;
-        if (done) {
-            f.channel().close();
-            return;
-        }
-        if (f.isSuccess()) {
-            attach((UpstreamHandler) f.channel().pipeline().get("upstream"));
-            return;
-        }
-        front.loopPool().outliers().failure(endpoint, pool);
-        if (!connectRetried && pool.endpoints().size() > 1) {
-            // Nothing was sent, so another endpoint of the same variant may take it (Envoy's connect-failure retry).
-            connectRetried = true;
-            acquire(endpoint);
-            return;
-        }
-        boolean timedOut = f.cause() instanceof ConnectTimeoutException;
-        fail(timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
-                timedOut ? Outcome.Kind.TIMEOUT : Outcome.Kind.CONNECT_ERROR,
-                "cannot connect to upstream " + endpoint + " of variant '" + decision.variant() + "': "
-                        + (f.cause() == null ? "unknown" : f.cause().getMessage()));
-    }
-
-    private void attach(UpstreamHandler h) {
+    @Override
+    public void leased(UpstreamHandler h, UpstreamConfig servingPool, boolean viaFallback, Failure primaryFailure,
+            int failedConnects) {
+        phase = Phase.FORWARDING;
         upstream = h;
+        servedBy = servingPool;
+        variantFailure = primaryFailure == null ? null : primaryFailure.kind;
+        triedFallback = viaFallback;
+        tally.servedBy(servingPool.name(), pool.label(h.endpoint()), viaFallback, failedConnects > 0 || attempts > 1);
+        if (viaFallback) {
+            // The baseline's pool serves this user now, so it is told the baseline variant.
+            request.headers().set(ForwardHeaders.X_FADER_VARIANT, decision.rollout().baseline());
+        }
         h.bind(this);
         Channel ch = h.channel();
         // The head waits for the first body part (or the end): a body that fails to decode in the same
         // read is then refused before the upstream has seen anything of the request.
-        if (pending != null || requestComplete) {
+        if (held != null || requestComplete) {
             ch.write(request);
             headSent = true;
         }
-        if (pending != null) {
+        if (held != null) {
             HttpContent c;
-            while ((c = pending.poll()) != null) {
+            while ((c = held.poll()) != null) {
                 ch.write(c);
             }
-            pending = null;
+            held = null;
         } else if (requestComplete) {
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT); // a resend: only bodiless requests are resent
         }
@@ -177,61 +141,48 @@ final class Exchange {
         if (requestComplete) {
             armResponseTimer();
         } else {
-            front.readMore();
+            connection.readMore();
         }
     }
 
-    /** Called by the connection's watchdog: the response deadline, and bodies that stopped moving. */
-    void checkDeadlines(long now) {
-        if (done) {
-            return;
-        }
-        if (responseDeadline != 0 && now - responseDeadline >= 0) {
-            responseDeadline = 0;
-            responseTimedOut();
-            return;
-        }
-        if (upstream == null || now - lastProgressNanos < limits.bodyTimeout().toNanos()) {
-            return;
-        }
-        if (!requestComplete) {
-            fail(HttpResponseStatus.REQUEST_TIMEOUT, Outcome.Kind.CLIENT_ABORT, "the request body stalled for "
-                    + dev.fader.config.Durations.format(limits.bodyTimeout()));
-        } else if (responseStarted && !client.channel().isWritable()) {
-            // We stopped reading the upstream because the client does not take the response: its stall.
-            fail(HttpResponseStatus.REQUEST_TIMEOUT, Outcome.Kind.CLIENT_ABORT, "the client stopped reading the response"
-                    + " for " + dev.fader.config.Durations.format(limits.bodyTimeout()));
-        } else if (responseStarted) {
-            fail(HttpResponseStatus.GATEWAY_TIMEOUT, Outcome.Kind.TIMEOUT, "upstream " + endpoint
-                    + " stalled mid-response for " + dev.fader.config.Durations.format(limits.bodyTimeout()));
-        }
+    @Override
+    public void unavailable(Failure failure, String detail, Failure primaryFailure, boolean viaFallback,
+            int failedConnects) {
+        variantFailure = primaryFailure == null ? null : primaryFailure.kind;
+        triedFallback = viaFallback;
+        fail(failure, detail);
+    }
+
+    @Override
+    public boolean abandoned() {
+        return phase == Phase.DONE;
     }
 
     void clientContent(HttpContent c) {
-        if (done) {
+        if (phase == Phase.DONE) {
             c.release();
             return;
         }
         if (c.decoderResult().isFailure()) {
             c.release();
-            reject(HttpResponseStatus.BAD_REQUEST, "malformed request body: " + c.decoderResult().cause().getMessage());
+            refuse(Failure.MALFORMED, "body: " + c.decoderResult().cause().getMessage());
             return;
         }
         tally.bytesIn += c.content().readableBytes();
         lastProgressNanos = System.nanoTime();
         if (limits.maxBodySize() > 0 && tally.bytesIn > limits.maxBodySize()) {
             c.release();
-            reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body exceeds max-body-size " + limits.maxBodySize());
+            refuse(Failure.BODY_TOO_LARGE, "more than max-body-size " + limits.maxBodySize() + " bytes");
             return;
         }
         boolean last = c instanceof LastHttpContent;
         requestComplete |= last;
         if (upstream == null) {
             // Bounded by one read: the client is not read again until the connection is there.
-            if (pending == null) {
-                pending = new ArrayDeque<>(4);
+            if (held == null) {
+                held = new ArrayDeque<>(4);
             }
-            pending.add(c);
+            held.add(c);
             return;
         }
         Channel ch = upstream.channel();
@@ -246,26 +197,26 @@ final class Exchange {
         }
     }
 
-    /** Called when the client's read batch ends: push what it gave us. */
+    /** The client's read batch ended: push what it gave us. */
     void flushUpstream() {
-        if (upstream != null && !done) {
+        if (upstream != null && phase != Phase.DONE) {
             upstream.channel().flush();
         }
     }
 
     /** True when the request body is still coming and the upstream can take more of it now. */
     boolean wantsClientData() {
-        return !done && !requestComplete && upstream != null && upstream.channel().isWritable();
+        return phase != Phase.DONE && !requestComplete && upstream != null && upstream.channel().isWritable();
     }
 
     void upstreamWritabilityChanged() {
         if (wantsClientData()) {
-            front.readMore();
+            connection.readMore();
         }
     }
 
     void upstreamRead(Object msg) {
-        if (done) {
+        if (phase == Phase.DONE) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -281,20 +232,17 @@ final class Exchange {
 
     private void responseHead(HttpResponse r) {
         if (r.decoderResult().isFailure()) {
-            upstreamReusable = false;
-            fail(HttpResponseStatus.BAD_GATEWAY, Outcome.Kind.RESET, "invalid response from upstream " + endpoint + ": "
-                    + r.decoderResult().cause().getMessage());
+            fail(Failure.BAD_RESPONSE, "from " + upstream.endpoint() + ": " + r.decoderResult().cause().getMessage());
             return;
         }
         int code = r.status().code();
-        if (code >= 100 && code < 200 && !(code == 101 && upgrading)) {
-            skipInformationalEnd = true; // 100/103 from the upstream: the final answer follows
+        if (code >= 100 && code < 200 && !(code == 101 && facts.upgrade())) {
+            skipInterim = true; // 100/103 from the upstream: the final answer follows
             return;
         }
-        cancelResponseTimer();
-        responseStarted = true;
-        tally.status = code;
-        tally.firstByte();
+        responseDeadline = 0;
+        phase = Phase.RESPONDING;
+        observer.head(r);
         if (code == 101) {
             switchToTunnel(r);
             return;
@@ -304,24 +252,23 @@ final class Exchange {
     }
 
     private void responseContent(HttpContent c) {
-        if (done) {
+        if (phase == Phase.DONE) {
             c.release();
             return;
         }
         boolean last = c instanceof LastHttpContent;
-        if (skipInformationalEnd) {
-            skipInformationalEnd = !last;
+        if (skipInterim) {
+            skipInterim = !last;
             c.release();
             return;
         }
         if (c.decoderResult().isFailure()) {
             c.release();
-            upstreamReusable = false;
-            fail(HttpResponseStatus.BAD_GATEWAY, Outcome.Kind.RESET, "broken response body from upstream " + endpoint);
+            fail(Failure.BAD_RESPONSE, "broken body from " + upstream.endpoint());
             return;
         }
-        tally.bytesOut += c.content().readableBytes();
         lastProgressNanos = System.nanoTime();
+        observer.content(c);
         client.write(c, client.voidPromise());
         if (last) {
             finish();
@@ -330,10 +277,9 @@ final class Exchange {
 
     private void prepareResponse(HttpResponse r) {
         // The rest of a request body cannot be skipped safely, so an early answer ends the connection.
-        boolean mustClose = !requestComplete || front.draining();
-        HttpVersion upstreamVersion = r.protocolVersion();
-        int answer = ForwardHeaders.forClient(r, http10, headRequest, mustClose || !keepAliveClient);
-        upstreamReusable = ForwardHeaders.persistent(upstreamVersion, answer);
+        boolean mustClose = !requestComplete || connection.draining();
+        int answer = ForwardHeaders.forClient(r, facts.http10(), facts.head(), mustClose || !facts.keepAlive());
+        upstreamReusable = ForwardHeaders.persistent(r.protocolVersion(), answer);
         closeClientAfter |= (answer & ForwardHeaders.CLIENT_CLOSE) != 0;
         HttpHeaders h = r.headers();
         if (decision.rollout().explain()) {
@@ -346,7 +292,7 @@ final class Exchange {
     }
 
     void upstreamReadComplete() {
-        if (done) {
+        if (phase == Phase.DONE) {
             return;
         }
         client.flush();
@@ -357,160 +303,146 @@ final class Exchange {
 
     /** The client drained its backlog: read more of the response. */
     void clientWritable() {
-        if (!done && upstream != null) {
+        if (phase != Phase.DONE && upstream != null) {
             upstream.channel().read();
         }
     }
 
     void upstreamFailed(Throwable cause) {
-        front.logUpstreamError(endpoint, cause);
+        log.debug("upstream {} failed: {}", upstream == null ? "?" : upstream.endpoint(), cause.toString());
     }
 
     void upstreamClosed() {
-        if (done) {
+        if (phase == Phase.DONE) {
             return;
         }
-        UpstreamHandler closed = upstream;
-        upstream = null;
-        if (!responseStarted && resendable && requestComplete && !resetRetried) {
+        if (phase == Phase.FORWARDING && facts.resendable() && requestComplete && attempts < 2) {
             // Nothing came back and the request is idempotent without a body: one more try is safe,
             // typically a pooled connection the upstream closed as we wrote to it.
-            resetRetried = true;
-            cancelResponseTimer();
-            acquire(closed == null ? null : closed.endpoint());
+            UpstreamHandler closed = upstream;
+            upstream = null;
+            closed.bind(null);
+            responseDeadline = 0;
+            connect(closed);
             return;
         }
-        fail(HttpResponseStatus.BAD_GATEWAY, Outcome.Kind.RESET, "upstream " + endpoint + " closed the connection"
-                + (responseStarted ? " mid-response" : " before responding"));
+        fail(Failure.UPSTREAM_CLOSED, "upstream " + upstream.endpoint()
+                + (phase == Phase.RESPONDING ? " mid-response" : " before responding"));
+    }
+
+    /** Called by the connection's watchdog: the response deadline, and bodies that stopped moving. */
+    void checkDeadlines(long now) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        if (responseDeadline != 0 && now - responseDeadline >= 0) {
+            responseDeadline = 0;
+            fail(Failure.RESPONSE_TIMEOUT, "upstream " + upstream.endpoint() + " within response-timeout "
+                    + Durations.format(limits.responseTimeout()));
+            return;
+        }
+        if (upstream == null || now - lastProgressNanos < limits.bodyTimeout().toNanos()) {
+            return;
+        }
+        String bodyTimeout = "for body-timeout " + Durations.format(limits.bodyTimeout());
+        if (!requestComplete) {
+            fail(Failure.BODY_STALLED, bodyTimeout);
+        } else if (phase == Phase.RESPONDING && !client.channel().isWritable()) {
+            // We stopped reading the upstream because the client does not take the response: its stall.
+            fail(Failure.CLIENT_STALLED, bodyTimeout);
+        } else if (phase == Phase.RESPONDING) {
+            fail(Failure.UPSTREAM_STALLED, "upstream " + upstream.endpoint() + " mid-response " + bodyTimeout);
+        }
     }
 
     void clientGone() {
-        if (done) {
-            return;
+        if (phase != Phase.DONE) {
+            end(Outcome.Kind.CLIENT_ABORT, false);
         }
-        done = true;
-        cancelTimers();
-        releasePending();
-        closeUpstream();
-        record(Outcome.Kind.CLIENT_ABORT);
     }
 
     private void armResponseTimer() {
-        if (responseDeadline == 0 && !responseStarted && !done) {
+        if (responseDeadline == 0 && phase == Phase.FORWARDING) {
             responseDeadline = System.nanoTime() + limits.responseTimeout().toNanos();
         }
     }
 
-    private void cancelResponseTimer() {
-        responseDeadline = 0;
-    }
-
-    private void cancelTimers() {
-        responseDeadline = 0;
-    }
-
-    private void responseTimedOut() {
-        if (!done && !responseStarted) {
-            fail(HttpResponseStatus.GATEWAY_TIMEOUT, Outcome.Kind.TIMEOUT, "upstream " + endpoint
-                    + " did not answer within " + dev.fader.config.Durations.format(limits.responseTimeout()));
-        }
-    }
-
     private void finish() {
-        done = true;
-        cancelTimers();
-        UpstreamHandler u = upstream;
-        upstream = null;
-        if (u != null) {
-            if (upstreamReusable && requestComplete) {
-                front.loopPool().release(u);
-            } else {
-                u.bind(null);
-                u.channel().close();
-            }
-        }
-        record(Outcome.Kind.ofStatus(tally.status)); // before the client can see the end of the response
+        end(Outcome.Kind.ofStatus(tally.status), upstreamReusable && requestComplete);
         client.flush(); // the upstream's read-complete will not reach us any more
-        front.exchangeDone(keepAliveClient && !closeClientAfter);
+        connection.exchangeDone(facts.keepAlive() && !closeClientAfter);
     }
 
     /** Ends the exchange with an error: an answer of our own if none started, else a closed connection. */
-    private void fail(HttpResponseStatus answer, Outcome.Kind kind, String reason) {
-        if (done) {
+    private void fail(Failure failure, String detail) {
+        if (phase == Phase.DONE) {
             return;
         }
-        done = true;
-        cancelTimers();
-        releasePending();
-        closeUpstream();
-        front.logFailure(tally.requestId, reason);
-        if (responseStarted) {
-            record(kind);
-            front.exchangeDone(false);
+        log.warn("request {} failed: {}: {}", tally.requestId, failure.what, detail);
+        if (phase == Phase.RESPONDING) {
+            end(failure.kind, false);
+            connection.exchangeDone(false);
             client.close();
             return;
         }
-        tally.status = answer.code();
+        tally.status = failure.status.code();
         // A bodiless request is complete once its head is in, even if its empty last part is still queued.
-        boolean close = (!requestComplete && !bodiless) || !keepAliveClient || front.draining();
-        record(kind);
-        client.writeAndFlush(Responses.error(client.alloc(), answer, reason, close));
-        front.exchangeDone(!close);
+        boolean close = (!requestComplete && !facts.bodiless()) || !facts.keepAlive() || connection.draining();
+        end(failure.kind, false);
+        client.writeAndFlush(Responses.error(client.alloc(), failure.status, failure.what + ": " + detail, close));
+        connection.exchangeDone(!close);
     }
 
     /** Refuses the request before any upstream sees it. */
-    private void reject(HttpResponseStatus answer, String reason) {
-        if (decision == null && tally.requestId == null) {
+    private void refuse(Failure failure, String detail) {
+        if (tally.requestId == null) {
             tally.requestId = request.headers().get(ForwardHeaders.X_REQUEST_ID);
         }
-        fail(answer, Outcome.Kind.ofStatus(answer.code()), reason);
+        fail(failure, detail);
     }
 
     private void switchToTunnel(HttpResponse r) {
         ForwardHeaders.stripHopByHop(r.headers(), true);
         ForwardHeaders.addVia(r.headers(), false);
-        done = true;
-        cancelTimers();
         UpstreamHandler u = upstream;
         upstream = null;
         u.bind(null);
-        record(Outcome.Kind.ofStatus(101));
-        front.upgrade(r, u.channel());
+        end(Outcome.Kind.ofStatus(101), false);
+        connection.upgraded(r, u.channel());
     }
 
-    private void closeUpstream() {
+    /**
+     * The one teardown: the upstream connection goes back to the pool (which reports how the endpoint
+     * answered to outlier detection) or is closed, held body parts are released, and the observer is told
+     * how it ended, counted against the variant as {@link #blame} says.
+     */
+    private void end(Outcome.Kind answered, boolean keepUpstream) {
+        phase = Phase.DONE;
+        responseDeadline = 0;
+        if (held != null) {
+            held.forEach(HttpContent::release);
+            held = null;
+        }
         UpstreamHandler u = upstream;
         upstream = null;
         if (u != null) {
-            u.bind(null);
-            u.channel().close();
+            pool.finished(u, servedBy, answered, keepUpstream, limits);
         }
+        observer.end(blame(answered));
     }
 
-    private void releasePending() {
-        if (pending != null) {
-            HttpContent c;
-            while ((c = pending.poll()) != null) {
-                c.release();
-            }
-            pending = null;
+    /**
+     * What the variant's own upstream is charged with: a client abort is nobody's; a connect failure of
+     * its pool is its own even when the baseline then served; a request its pool could not take at all
+     * is a {@code fallback}; otherwise the answer it gave.
+     */
+    private Outcome.Kind blame(Outcome.Kind answered) {
+        if (answered == Outcome.Kind.CLIENT_ABORT) {
+            return answered;
         }
-    }
-
-    private void record(Outcome.Kind kind) {
-        if (endpoint != null && kind != Outcome.Kind.CONNECT_ERROR && kind != Outcome.Kind.CLIENT_ABORT) {
-            // connect errors were reported as they happened, once per endpoint tried
-            if (kind.isError()) {
-                front.loopPool().outliers().failure(endpoint, pool);
-            } else {
-                front.loopPool().outliers().success(endpoint);
-            }
+        if (variantFailure != null) {
+            return variantFailure;
         }
-        front.record(tally.outcome(kind, decision, endpoint == null ? "" : front.loopPool().label(endpoint),
-                connectRetried || resetRetried));
-    }
-
-    private static boolean isIdempotent(HttpMethod m) {
-        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS);
+        return triedFallback ? Outcome.Kind.FALLBACK : answered;
     }
 }

@@ -1,6 +1,6 @@
 package dev.fader.proxy;
 
-import dev.fader.config.Address;
+import dev.fader.config.ProxyLimits;
 import dev.fader.feedback.Outcome;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * A client connection: takes its requests one at a time (holding back pipelined ones), hands each to an
  * {@link Exchange}, and enforces the header and keep-alive idle timeouts. Reads only on demand.
  */
-final class FrontendHandler extends ChannelInboundHandlerAdapter {
+final class FrontendHandler extends ChannelInboundHandlerAdapter implements ClientConnection {
     static final Object DRAIN = new Object();
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
@@ -88,15 +88,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            if (request.protocolVersion().majorVersion() != 1) {
+                refuse(Failure.VERSION, request.protocolVersion().text() + " (expected: HTTP/1.0 or HTTP/1.1)");
+                ReferenceCountUtil.release(msg);
+                return;
+            }
             String problem = RequestRules.host(request);
             if (problem != null) {
-                refuse(HttpResponseStatus.BAD_REQUEST, problem);
+                refuse(Failure.BAD_HOST, problem);
                 ReferenceCountUtil.release(msg);
                 return;
             }
             RequestRules.Expectation expect = RequestRules.expectation(request);
             if (expect == RequestRules.Expectation.UNSUPPORTED) {
-                refuse(HttpResponseStatus.EXPECTATION_FAILED, "unsupported Expect: " + request.headers().get("Expect"));
+                refuse(Failure.EXPECTATION, request.headers().get(HttpHeaderNames.EXPECT) + " (expected: 100-continue)");
                 ReferenceCountUtil.release(msg);
                 return;
             }
@@ -104,7 +109,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 request.headers().remove(HttpHeaderNames.EXPECT); // answered here, as nginx does
             }
             view.reset(request);
-            Exchange started = new Exchange(this, ctx, request, server.table());
+            Exchange started = new Exchange(this, ctx, loopPool, server.sink(), request, server.table());
             exchange = started;
             started.start(view);
             if (expect == RequestRules.Expectation.CONTINUE && exchange == started) {
@@ -138,7 +143,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Reads from the client when there is room for what it sends: idle, or a body the upstream can take. */
-    void readMore() {
+    @Override
+    public void readMore() {
         if (closing) {
             return;
         }
@@ -191,7 +197,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    void exchangeDone(boolean keepAlive) {
+    @Override
+    public void exchangeDone(boolean keepAlive) {
         exchange = null;
         if (!keepAlive || draining) {
             closeAfterFlush();
@@ -208,7 +215,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** After a 101 from the upstream: both connections become byte relays, with no HTTP codec left. */
-    void upgrade(HttpResponse switching, Channel upstream) {
+    @Override
+    public void upgraded(HttpResponse switching, Channel upstream) {
         exchange = null;
         cancelWaitTimer();
         if (watchdog != null) {
@@ -224,45 +232,31 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().read();
     }
 
-    LoopPool loopPool() {
-        return loopPool;
-    }
-
-    boolean draining() {
+    @Override
+    public boolean draining() {
         return draining;
-    }
-
-    void record(Outcome outcome) {
-        server.sink().record(outcome);
-    }
-
-    void logFailure(String requestId, String reason) {
-        log.warn("request {} failed: {}", requestId, reason);
-    }
-
-    void logUpstreamError(Address endpoint, Throwable cause) {
-        log.debug("upstream {} failed: {}", endpoint, cause.toString());
     }
 
     private void refuse(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
-            refuse(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+            refuse(Failure.LINE_TOO_LONG, "over max-request-line");
         } else if (cause instanceof TooLongHttpHeaderException) {
-            refuse(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header fields too large");
+            refuse(Failure.HEAD_TOO_LARGE, "over max-header-size");
         } else if (cause instanceof TooLongFrameException) {
-            refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request too large");
+            refuse(Failure.BODY_TOO_LARGE, "request too large");
         } else {
-            refuse(HttpResponseStatus.BAD_REQUEST, "malformed request: " + (cause == null ? "?" : cause.getMessage()));
+            refuse(Failure.MALFORMED, cause == null ? "?" : cause.getMessage());
         }
     }
 
     /** Answers a request that must not reach any upstream, then closes: the stream may be out of step. */
-    private void refuse(HttpResponseStatus status, String reason) {
+    private void refuse(Failure failure, String detail) {
         closing = true;
-        log.debug("refused request from {}: {} {}", ctx.channel().remoteAddress(), status.code(), reason);
-        server.sink().record(new Outcome(System.currentTimeMillis(), "", "", "", "", status.code(),
-                Outcome.Kind.ofStatus(status.code()), "", "", "", -1, 0, "", "", -1, 0, 0, 0, false));
-        ctx.writeAndFlush(Responses.error(ctx.alloc(), status, reason, true)).addListener(ChannelFutureListener.CLOSE);
+        log.debug("refused request from {}: {} {}: {}", ctx.channel().remoteAddress(), failure.status.code(),
+                failure.what, detail);
+        server.sink().record(Outcome.refused(System.currentTimeMillis(), failure.status.code()));
+        ctx.writeAndFlush(Responses.error(ctx.alloc(), failure.status, failure.what + ": " + detail, true))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private void awaitRequest() {
@@ -293,7 +287,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    static long watchdogPeriodNanos(dev.fader.config.ProxyLimits l) {
+    static long watchdogPeriodNanos(ProxyLimits l) {
         long shortest = Math.min(Math.min(l.clientHeaderTimeout().toNanos(), l.idleTimeout().toNanos()),
                 Math.min(l.responseTimeout().toNanos(), l.bodyTimeout().toNanos()));
         return Math.max(TimeUnit.MILLISECONDS.toNanos(25), Math.min(TimeUnit.MILLISECONDS.toNanos(2500), shortest / 4));
@@ -304,7 +298,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!sawRequest) {
-            refuse(HttpResponseStatus.REQUEST_TIMEOUT, "no complete request head within client-header-timeout");
+            refuse(Failure.HEAD_TIMEOUT, "no complete request head within client-header-timeout");
         } else {
             closeAfterFlush();
         }

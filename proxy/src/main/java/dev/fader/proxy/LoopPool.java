@@ -1,10 +1,14 @@
 package dev.fader.proxy;
 
 import dev.fader.config.Address;
+import dev.fader.config.ProxyLimits;
 import dev.fader.config.UpstreamConfig;
+import dev.fader.feedback.Outcome;
+import dev.fader.routing.Route;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -19,10 +23,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The upstream connections of one event loop. Only that loop's thread touches it, so it needs no lock:
- * upstream channels are registered on the same loop as the clients they serve.
+ * The upstream connections of one event loop, and the one place a request gets a connection:
+ * {@link #acquire} picks an endpoint (round robin, skipping ejected and unhealthy ones), reuses an idle
+ * connection or makes one, falls back to the baseline's pool when the variant's cannot serve, and
+ * {@link #finished} reports how the endpoint did to outlier detection before pooling or closing the
+ * connection. Only this loop's thread touches it, so it needs no lock: upstream channels are registered
+ * on the same loop as the clients they serve.
  */
 final class LoopPool {
+    static final String HANDLER = "upstream";
+
+    /** The request side of an acquisition; called on this loop, exactly once unless {@link #abandoned}. */
+    interface Lessee {
+        /**
+         * A connection to use. {@code pool} is the one that serves (the baseline's when {@code fallback});
+         * {@code primaryFailure}: how the variant's own pool failed first, or null; {@code failedConnects}
+         * counts the connect attempts that failed before this one.
+         */
+        void leased(UpstreamHandler upstream, UpstreamConfig pool, boolean fallback, Failure primaryFailure,
+                int failedConnects);
+
+        /** No connection can be had: {@code failure} says why (the last attempt's), {@code detail} where. */
+        void unavailable(Failure failure, String detail, Failure primaryFailure, boolean fallback, int failedConnects);
+
+        /** True once the request ended while a connection was being made: the new one is closed. */
+        boolean abandoned();
+    }
+
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final HttpDecoderConfig decoderConfig;
@@ -33,12 +60,14 @@ final class LoopPool {
     private final Map<String, int[]> cursors = new HashMap<>();
     private final Map<Address, String> labels = new HashMap<>();
     private final OutlierDetector outliers;
+    private final HealthChecks health;
     private Predicate<Address> wanted = a -> true;
 
     LoopPool(EventLoop loop, Bootstrap template, HttpDecoderConfig decoderConfig, int maxIdlePerEndpoint,
-            long idleTimeoutNanos, OutlierDetector outliers) {
+            long idleTimeoutNanos, OutlierDetector outliers, HealthChecks health) {
         this.loop = loop;
         this.outliers = outliers;
+        this.health = health;
         this.bootstrap = template.clone(loop);
         this.decoderConfig = decoderConfig;
         this.maxIdlePerEndpoint = maxIdlePerEndpoint;
@@ -48,26 +77,70 @@ final class LoopPool {
     }
 
     /**
-     * Round-robin over the pool's endpoints that are not ejected, preferring one other than {@code avoid};
-     * null when every endpoint is ejected.
+     * Finds a connection for a request routed by {@code route}, preferring an endpoint other than
+     * {@code avoid} (one that just failed it). The common case, an idle connection of the first endpoint
+     * picked, answers at once and allocates nothing.
      */
-    Address pick(UpstreamConfig pool, Address avoid) {
+    void acquire(Route route, Address avoid, ProxyLimits limits, Lessee lessee) {
+        UpstreamConfig primary = route.primary();
+        Address a = pick(primary, avoid, false, route.primaryIsBaseline());
+        UpstreamHandler ready = a == null ? null : pollIdle(a);
+        if (ready != null) {
+            lessee.leased(ready, primary, false, null, 0);
+        } else {
+            new Acquisition(this, route, limits, lessee).begin(a);
+        }
+    }
+
+    /**
+     * Round robin over the pool's endpoints that are neither ejected nor failing their health check,
+     * preferring one other than {@code avoid} ({@code strict}: never {@code avoid}). With none usable,
+     * {@code panic} picks among all of them anyway (the baseline must not refuse everyone); else null.
+     */
+    Address pick(UpstreamConfig pool, Address avoid, boolean strict, boolean panic) {
         List<Address> endpoints = pool.endpoints();
         int n = endpoints.size();
         int[] cursor = cursors.computeIfAbsent(pool.name(), k -> new int[1]);
-        Address fallback = null;
+        Address second = null;
         for (int i = 0; i < n; i++) {
             Address a = endpoints.get(Math.floorMod(cursor[0]++, n));
-            if (!outliers.available(a)) {
+            if (!outliers.available(a) || !health.usable(pool, a)) {
                 continue;
             }
             if (a.equals(avoid)) {
-                fallback = a;
+                second = strict ? null : a;
                 continue;
             }
             return a;
         }
-        return fallback;
+        if (second != null || !panic) {
+            return second;
+        }
+        for (int i = 0; i < n; i++) {
+            Address a = endpoints.get(Math.floorMod(cursor[0]++, n));
+            if (!a.equals(avoid)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Ends a lease: tells outlier detection how the endpoint answered ({@code answered}; client aborts say
+     * nothing of it), then keeps the connection for reuse or closes it.
+     */
+    void finished(UpstreamHandler h, UpstreamConfig pool, Outcome.Kind answered, boolean reusable, ProxyLimits limits) {
+        if (answered.isError()) {
+            outliers.failure(h.endpoint(), pool, limits);
+        } else if (answered != Outcome.Kind.CLIENT_ABORT) {
+            outliers.success(h.endpoint());
+        }
+        if (reusable) {
+            release(h);
+        } else {
+            h.bind(null);
+            h.channel().close();
+        }
     }
 
     /** "host:port" of an endpoint, made once per loop rather than per request. */
@@ -99,21 +172,23 @@ final class LoopPool {
         return null;
     }
 
-    ChannelFuture connect(Address endpoint) {
+    ChannelFuture connect(Address endpoint, ProxyLimits limits) {
         InetSocketAddress target = resolved.computeIfAbsent(endpoint,
                 a -> InetSocketAddress.createUnresolved(a.host(), a.port()));
         UpstreamHandler handler = new UpstreamHandler(endpoint, this);
-        return bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast("codec", new HttpClientCodec(decoderConfig, false, false));
-                ch.pipeline().addLast("upstream", handler);
-            }
-        }).connect(target);
+        return bootstrap.clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, limits.connectTimeout().toMillis()))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("codec", new HttpClientCodec(decoderConfig, false, false));
+                        ch.pipeline().addLast(HANDLER, handler);
+                    }
+                }).connect(target);
     }
 
     /** Keeps a connection for reuse, or closes it when the pool is full or the endpoint is gone. */
-    void release(UpstreamHandler h) {
+    private void release(UpstreamHandler h) {
         if (!h.channel().isActive() || !wanted.test(h.endpoint())) {
             h.channel().close();
             return;

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 
@@ -23,7 +24,7 @@ final class ObsFoldGuard extends ChannelInboundHandlerAdapter {
     private boolean afterFirstLine;
     private boolean lineStart;
     private boolean refused;
-    private final io.netty.util.ByteProcessor stepper = this::step;
+    private final ByteProcessor stepper = this::step;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -13,22 +13,18 @@ import org.slf4j.LoggerFactory;
  * Envoy-style outlier ejection, shared by all event loops: an endpoint with {@code n} consecutive
  * failures (connect errors, resets, timeouts, 5xx) leaves its pool for a backoff that doubles with each
  * ejection (base x 2^k, at most 32x), unless that would eject more than the pool's maximum share (one
- * endpoint may always go: a lone canary endpoint that fails is a failing canary, which feedback must see).
- * When the time is up the next request probes it; one more failure ejects it again for longer.
+ * endpoint may always go). When the time is up the next request probes it; one more failure ejects it
+ * again for longer. Ejection protects users, it does not measure: requests a variant's pool cannot take
+ * are served by the baseline (fallback) and never counted against the variant. The settings come from
+ * the snapshot each request carries, so a reload changes them.
  */
 final class OutlierDetector {
     private static final Logger log = LoggerFactory.getLogger(OutlierDetector.class);
     private final ConcurrentHashMap<Address, Health> health = new ConcurrentHashMap<>();
     private final LongSupplier nanos;
-    private final int threshold;
-    private final long baseNanos;
-    private final int maxEjectedBasisPoints;
 
-    OutlierDetector(ProxyLimits limits, LongSupplier nanos) {
+    OutlierDetector(LongSupplier nanos) {
         this.nanos = nanos;
-        this.threshold = limits.outlierConsecutiveFailures();
-        this.baseNanos = limits.outlierBaseEjection().toNanos();
-        this.maxEjectedBasisPoints = limits.outlierMaxEjectedBasisPoints();
     }
 
     boolean available(Address a) {
@@ -47,14 +43,17 @@ final class OutlierDetector {
         }
     }
 
-    void failure(Address a, UpstreamConfig pool) {
+    void failure(Address a, UpstreamConfig pool, ProxyLimits limits) {
+        int threshold = limits.outlierConsecutiveFailures();
+        long baseNanos = limits.outlierBaseEjection().toNanos();
         if (threshold <= 0) {
             return;
         }
         Health h = health.computeIfAbsent(a, k -> new Health());
         long now = nanos.getAsLong();
         boolean probeFailed = h.ejectedUntil != 0 && h.ejectedUntil <= now;
-        if ((h.consecutive.incrementAndGet() >= threshold || probeFailed) && h.ejectedUntil <= now && mayEject(pool, a)) {
+        if ((h.consecutive.incrementAndGet() >= threshold || probeFailed) && h.ejectedUntil <= now
+                && mayEject(pool, limits.outlierMaxEjectedBasisPoints())) {
             int k = Math.min(5, h.ejections.getAndIncrement());
             h.ejectedUntil = now + (baseNanos << k);
             h.consecutive.set(0);
@@ -75,7 +74,7 @@ final class OutlierDetector {
         return n;
     }
 
-    private boolean mayEject(UpstreamConfig pool, Address a) {
+    private boolean mayEject(UpstreamConfig pool, int maxEjectedBasisPoints) {
         int max = Math.max(1, pool.endpoints().size() * maxEjectedBasisPoints / 10_000);
         return ejected(pool) < max;
     }

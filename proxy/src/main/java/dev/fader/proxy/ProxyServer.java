@@ -16,6 +16,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,21 +42,32 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final UpstreamPools pools;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
-    private final HttpDecoderConfig decoderConfig;
+    private static final String TOO_MANY_BODY = "503 Service Unavailable: " + Failure.TOO_MANY_CONNECTIONS.what + "\n";
     private static final String TOO_MANY = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
-            + "Content-Length: 46\r\nConnection: close\r\nRetry-After: 1\r\n\r\n503 Service Unavailable: too many connections\n";
+            + "Content-Length: " + TOO_MANY_BODY.length() + "\r\nConnection: close\r\nRetry-After: 1\r\nServer: fader\r\n\r\n"
+            + TOO_MANY_BODY;
+    private volatile HttpDecoderConfig decoderConfig;
     private Channel serverChannel;
     private volatile boolean draining;
 
     public ProxyServer(RoutingTable initial, OutcomeSink sink, int threads) {
+        this(initial, sink, threads, System::nanoTime);
+    }
+
+    /** {@code nanos}: the ticker outlier ejection measures its backoffs with (tests drive it by hand). */
+    public ProxyServer(RoutingTable initial, OutcomeSink sink, int threads, LongSupplier nanos) {
         this.table = new AtomicReference<>(initial);
         this.sink = sink;
         this.transport = Transport.best();
         this.group = transport.newGroup(threads, "fader-io");
-        ProxyLimits limits = initial.config().limits();
-        this.pools = new UpstreamPools(transport, limits);
-        // Netty's strict decoding: validated headers, CRLF only, one Content-Length, RFC 9112 TE rules.
-        this.decoderConfig = new HttpDecoderConfig()
+        this.pools = new UpstreamPools(transport, group, initial.config().startup(), nanos);
+        this.decoderConfig = decoderConfig(initial.config().limits());
+        pools.follow(initial.config().upstreams().values(), a -> true);
+    }
+
+    /** Netty's strict decoding: validated headers, CRLF only, one Content-Length, RFC 9112 TE rules. */
+    private static HttpDecoderConfig decoderConfig(ProxyLimits limits) {
+        return new HttpDecoderConfig()
                 .setValidateHeaders(true)
                 .setStrictLineParsing(true)
                 .setAllowDuplicateContentLengths(false)
@@ -105,10 +118,43 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Installs a new snapshot for the next request; requests in flight keep the one they started with. */
     public void swap(RoutingTable next) {
+        if (!next.config().limits().equals(table.get().config().limits())) {
+            decoderConfig = decoderConfig(next.config().limits()); // new connections decode by the new limits
+        }
         table.set(next);
         Set<Address> endpoints = new HashSet<>();
         next.config().upstreams().values().forEach(u -> endpoints.addAll(u.endpoints()));
-        pools.retainOnly(endpoints::contains);
+        pools.follow(next.config().upstreams().values(), endpoints::contains);
+    }
+
+    /** Active health check state of an endpoint of a pool; null when that pool is not checked. */
+    public EndpointHealth health(String upstream, Address endpoint) {
+        return pools.health().health(upstream, endpoint);
+    }
+
+    /**
+     * For {@code fader_endpoint_healthy}: 1 when the endpoint may serve and has shown it can (a passed
+     * check, or an unchecked pool's endpoint that is not ejected), 0 when failing its check or ejected,
+     * NaN while a checked endpoint's first result is pending (never "healthy" without evidence).
+     */
+    public double healthValue(String upstream, Address endpoint) {
+        if (ejected(endpoint)) {
+            return 0;
+        }
+        EndpointHealth h = health(upstream, endpoint);
+        if (h == null) {
+            return 1;
+        }
+        return switch (h.status()) {
+            case HEALTHY -> 1;
+            case UNHEALTHY -> 0;
+            case UNKNOWN -> Double.NaN;
+        };
+    }
+
+    /** True while outlier detection keeps the endpoint out of its pools. */
+    public boolean ejected(Address endpoint) {
+        return !pools.outliers().available(endpoint);
     }
 
     public String transportName() {
@@ -123,7 +169,7 @@ public final class ProxyServer implements AutoCloseable {
         return draining;
     }
 
-    public Iterable<io.netty.util.concurrent.EventExecutor> eventLoops() {
+    public Iterable<EventExecutor> eventLoops() {
         return group;
     }
 
@@ -172,6 +218,7 @@ public final class ProxyServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close();
         }
+        pools.close();
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

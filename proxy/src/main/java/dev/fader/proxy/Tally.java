@@ -1,38 +1,72 @@
 package dev.fader.proxy;
 
 import dev.fader.feedback.Outcome;
+import dev.fader.feedback.OutcomeSink;
 import dev.fader.routing.RouteDecision;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 
-/** What one request measured on its way through (timing, sizes, status), made into an {@link Outcome} at the end. */
-final class Tally {
+/**
+ * What one request measured on its way through (timing, sizes, status, where it went), handed to the
+ * outcome sink as an {@link Outcome} when the exchange ends: the first {@link ResponseObserver}.
+ */
+final class Tally implements ResponseObserver {
     final long startNanos = System.nanoTime();
     private final long startMillis = System.currentTimeMillis();
+    private final OutcomeSink sink;
     private final String method;
     private final String path;
     String host = "";
     String requestId;
     int status;
-    long firstByteNanos = -1;
     long bytesIn;
-    long bytesOut;
+    private long firstByteNanos = -1;
+    private long bytesOut;
+    private RouteDecision decision;
+    private String upstream = "";
+    private String endpoint = "";
+    private boolean fallback;
+    private boolean retried;
 
-    Tally(HttpRequest request) {
+    Tally(HttpRequest request, OutcomeSink sink) {
+        this.sink = sink;
         this.method = request.method().name();
         String uri = request.uri();
         int q = uri.indexOf('?');
         this.path = q < 0 ? uri : uri.substring(0, q);
     }
 
-    void firstByte() {
+    void routed(RouteDecision d) {
+        decision = d;
+        upstream = d.upstream();
+    }
+
+    /** The pool and endpoint that took the request; {@code fallback}: the baseline's, for lack of the variant's own. */
+    void servedBy(String pool, String endpointLabel, boolean viaFallback, boolean afterRetry) {
+        upstream = pool;
+        endpoint = endpointLabel;
+        fallback = viaFallback;
+        retried |= afterRetry;
+    }
+
+    @Override
+    public void head(HttpResponse head) {
+        status = head.status().code();
         firstByteNanos = System.nanoTime() - startNanos;
     }
 
-    Outcome outcome(Outcome.Kind kind, RouteDecision d, String endpoint, boolean retried) {
-        return new Outcome(startMillis, requestId, method, host, path, status, kind,
-                d == null ? "" : d.rollout().name(), d == null ? "" : d.variant(), d == null ? "" : d.layer(),
-                d == null ? -1 : d.bucket(), d == null ? 0 : d.keyHash(),
-                d == null || d.upstream() == null ? "" : d.upstream(), endpoint, firstByteNanos,
-                System.nanoTime() - startNanos, bytesIn, bytesOut, retried);
+    @Override
+    public void content(HttpContent part) {
+        bytesOut += part.content().readableBytes();
+    }
+
+    @Override
+    public void end(Outcome.Kind kind) {
+        RouteDecision d = decision;
+        Outcome.Route route = d == null ? Outcome.Route.NONE : new Outcome.Route(d.rollout().name(), d.variant(),
+                d.layer(), d.bucket(), d.keyHash(), upstream, endpoint, fallback);
+        sink.record(new Outcome(new Outcome.Request(startMillis, requestId, method, host, path), route, kind, status,
+                firstByteNanos, System.nanoTime() - startNanos, bytesIn, bytesOut, retried));
     }
 }

@@ -1,45 +1,61 @@
 package dev.fader.proxy;
 
 import dev.fader.config.Address;
-import dev.fader.config.ProxyLimits;
+import dev.fader.config.StartupSettings;
+import dev.fader.config.UpstreamConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
-/** One {@link LoopPool} per event loop, created on first use by that loop. */
-final class UpstreamPools {
+/**
+ * One {@link LoopPool} per event loop, created on first use by that loop, and what they share: outlier
+ * ejection and active health checks, both per endpoint and read by every loop.
+ */
+final class UpstreamPools implements AutoCloseable {
     private final ConcurrentHashMap<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
     private final Bootstrap template;
     private final HttpDecoderConfig decoderConfig;
-    private final ProxyLimits limits;
+    private final StartupSettings startup;
     private final OutlierDetector outliers;
+    private final HealthChecks health;
 
-    UpstreamPools(Transport transport, ProxyLimits limits) {
-        this.limits = limits;
-        this.outliers = new OutlierDetector(limits, System::nanoTime);
+    UpstreamPools(Transport transport, EventLoopGroup group, StartupSettings startup, LongSupplier nanos) {
+        this.startup = startup;
+        this.outliers = new OutlierDetector(nanos);
+        // Answers are decoded strictly; their heads may be larger than what clients may send.
         this.decoderConfig = new HttpDecoderConfig()
                 .setValidateHeaders(true)
                 .setStrictLineParsing(true)
                 .setAllowDuplicateContentLengths(false)
-                .setMaxHeaderSize(Math.max(limits.maxHeaderSize(), 16 * 1024))
+                .setMaxHeaderSize(64 * 1024)
                 .setMaxInitialLineLength(8 * 1024)
                 .setMaxChunkSize(64 * 1024);
         this.template = new Bootstrap()
                 .channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        limits.connectTimeout().toMillis()));
+                .option(ChannelOption.AUTO_READ, false);
+        this.health = new HealthChecks(group, template);
     }
 
     LoopPool of(EventLoop loop) {
         LoopPool p = pools.get(loop);
         return p != null ? p : pools.computeIfAbsent(loop, l -> new LoopPool(l, template, decoderConfig,
-                limits.maxIdlePerEndpoint(), limits.upstreamIdleTimeout().toNanos(), outliers));
+                startup.maxIdlePerEndpoint(), startup.upstreamIdleTimeout().toNanos(), outliers, health));
+    }
+
+    OutlierDetector outliers() {
+        return outliers;
+    }
+
+    HealthChecks health() {
+        return health;
     }
 
     int idleCount() {
@@ -50,10 +66,19 @@ final class UpstreamPools {
         return n;
     }
 
-    /** Tells every loop which endpoints still exist; each closes its idle connections to the others. */
-    void retainOnly(Predicate<Address> stillWanted) {
+    /**
+     * After a (re)load: health checks follow the pools, and every loop closes its idle connections to
+     * endpoints that are in no pool any more.
+     */
+    void follow(Collection<UpstreamConfig> upstreams, Predicate<Address> stillWanted) {
+        health.reconcile(upstreams);
         for (LoopPool p : pools.values()) {
             p.loop().execute(() -> p.retainOnly(stillWanted));
         }
+    }
+
+    @Override
+    public void close() {
+        health.close();
     }
 }

@@ -3,6 +3,8 @@ package dev.fader.routing;
 import dev.fader.config.KeySource;
 import dev.fader.config.LayerConfig;
 import io.netty.util.AsciiString;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +14,7 @@ public final class CompiledLayer {
     private final String name;
     private final KeySource force;
     private final AsciiString forceName;
-    private final AttributeTest when;
+    private final AttributeMatcher when;
     private final Set<String> users;
     private final String baseline;
     private final int[] upper;
@@ -23,11 +25,11 @@ public final class CompiledLayer {
         this.name = config.name();
         this.force = config.force();
         this.forceName = force == null ? null : new AsciiString(force.name());
-        this.when = config.when() == null ? null : new AttributeTest(config.when());
+        this.when = config.when() == null ? null : new AttributeMatcher(config.when());
         // A HashSet: a miss (most users) is one empty slot, where Set.of probes until it finds one.
-        this.users = config.users() == null ? null : java.util.Collections.unmodifiableSet(new java.util.HashSet<>(config.users()));
+        this.users = config.users() == null ? null : Collections.unmodifiableSet(new HashSet<>(config.users()));
         this.baseline = baseline;
-        this.shares = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(shares));
+        this.shares = Collections.unmodifiableMap(new LinkedHashMap<>(shares));
         this.upper = new int[shares.size()];
         this.variants = new String[shares.size()];
         int bound = 0;
@@ -59,7 +61,7 @@ public final class CompiledLayer {
         return forceName;
     }
 
-    AttributeTest when() {
+    AttributeMatcher when() {
         return when;
     }
 

@@ -3,8 +3,10 @@ package dev.fader.routing;
 import dev.fader.config.KeySource;
 import dev.fader.config.LayerConfig;
 import dev.fader.config.RolloutConfig;
+import dev.fader.config.UpstreamConfig;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,12 +25,12 @@ public final class CompiledRollout {
     private final AsciiString[] userKeyNames;
     private final List<CompiledLayer> layers;
     private final CompiledLayer[] walk; // the same layers: an array walk allocates no iterator
-    private final Map<String, String> upstreamOf; // a HashMap: one probe, where Map.of may probe several slots
+    private final Map<String, Route> routes; // a HashMap: one probe, where Map.of may probe several slots
     private final ClientAddress clientAddress;
 
     /** {@code catchAllShares}, when not null, replaces the catch-all layer's split (progressive steps, aborts). */
-    CompiledRollout(RolloutConfig config, ClientAddress clientAddress, Map<String, Integer> catchAllShares,
-            boolean aborted) {
+    CompiledRollout(RolloutConfig config, Map<String, UpstreamConfig> upstreams, ClientAddress clientAddress,
+            Map<String, Integer> catchAllShares, boolean aborted) {
         this.config = config;
         this.saltPrefix = config.salt() + ":";
         this.salted = new Murmur3.Prefix(saltPrefix);
@@ -47,7 +49,10 @@ public final class CompiledRollout {
         }
         this.layers = List.copyOf(list);
         this.walk = list.toArray(new CompiledLayer[0]);
-        this.upstreamOf = new java.util.HashMap<>(config.variants());
+        this.routes = new HashMap<>();
+        UpstreamConfig baselinePool = upstreams.get(config.variants().get(config.baseline()));
+        config.variants().forEach((variant, upstream) -> routes.put(variant,
+                Route.of(variant, config.baseline(), upstreams.get(upstream), baselinePool)));
     }
 
     public String name() {
@@ -102,7 +107,7 @@ public final class CompiledRollout {
         for (CompiledLayer layer : walk) {
             if (layer.isForce()) {
                 String wanted = Attributes.read(request, layer.force(), layer.forceName());
-                if (wanted != null && upstreamOf.containsKey(wanted)) {
+                if (wanted != null && routes.containsKey(wanted)) {
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: " + layer.force() + " names variant '" + wanted + "'");
                     }
@@ -202,7 +207,7 @@ public final class CompiledRollout {
     }
 
     private RouteDecision decision(String variant, String layer, int bucket, int keyHash, String newUserId) {
-        return new RouteDecision(this, variant, layer, bucket, keyHash, upstreamOf.get(variant), newUserId);
+        return new RouteDecision(this, variant, layer, bucket, keyHash, routes.get(variant), newUserId);
     }
 
     private static String newUserId() {

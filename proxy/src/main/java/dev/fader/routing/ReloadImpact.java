@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Who moves when a reload changes weights: per rollout and split layer, the shares before and after and,
@@ -58,8 +60,8 @@ public final class ReloadImpact {
     }
 
     /** Rollouts that are new or whose salt or any layer's shares differ: their user counts start over. */
-    public static java.util.Set<String> changedRollouts(RoutingTable before, RoutingTable after) {
-        java.util.Set<String> out = new java.util.TreeSet<>();
+    public static Set<String> changedRollouts(RoutingTable before, RoutingTable after) {
+        Set<String> out = new TreeSet<>();
         for (CompiledRollout now : after.rollouts()) {
             CompiledRollout was = before.rollout(now.name());
             if (was == null || !was.config().salt().equals(now.config().salt())

@@ -1,5 +1,7 @@
 package dev.fader.routing;
 
+import java.util.Locale;
+
 /**
  * What routing may read of a request. The proxy adapts Netty's request to it; {@code explain} and
  * {@code simulate} build one from the command line.
@@ -21,7 +23,7 @@ public interface RequestView {
             int colon = raw.indexOf(':');
             end = colon < 0 ? raw.length() : colon;
         }
-        return (end == raw.length() ? raw : raw.substring(0, end)).toLowerCase(java.util.Locale.ROOT);
+        return (end == raw.length() ? raw : raw.substring(0, end)).toLowerCase(Locale.ROOT);
     }
 
     /** The path, without query string. */

@@ -3,10 +3,16 @@ package dev.fader.routing;
 /**
  * The outcome of routing one request. {@code bucket} is -1 when no user key was hashed (a forced or
  * anonymous decision), and {@code keyHash} is then 0; {@code newUserId} is the id to set in the
- * {@code fader_uid} cookie, or null.
+ * {@code fader_uid} cookie, or null;
+ * {@code route} names the variant's pool and its fallback.
  */
 public record RouteDecision(CompiledRollout rollout, String variant, String layer, int bucket, int keyHash,
-        String upstream, String newUserId) {
+        Route route, String newUserId) {
+
+    /** The name of the variant's own pool. */
+    public String upstream() {
+        return route.primary().name();
+    }
 
     /** The {@code X-Fader-Decision} value of the contract. */
     public String explainHeader(long epoch) {

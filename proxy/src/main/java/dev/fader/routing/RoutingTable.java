@@ -33,7 +33,7 @@ public final class RoutingTable {
         List<CompiledRollout> list = new ArrayList<>();
         for (RolloutConfig r : config.rollouts()) {
             ControlOverride o = overrides.get(r.name());
-            list.add(new CompiledRollout(r, address, o == null ? null : o.catchAllShares(), o != null && o.aborted()));
+            list.add(new CompiledRollout(r, config.upstreams(), address, o == null ? null : o.catchAllShares(), o != null && o.aborted()));
         }
         return new RoutingTable(epoch, config, list);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fader.config.FaderConfig;
 import dev.fader.feedback.Outcome;
+import dev.fader.testing.OutcomeBuilder;
 import dev.fader.routing.RoutingTable;
 import dev.fader.testing.Configs;
 import java.nio.file.Files;
@@ -44,9 +45,7 @@ class ControllersTest {
     }
 
     static Outcome outcome(String variant, boolean error, long millis) {
-        return new Outcome(0, "r", "GET", "h", "/", error ? 500 : 200, error ? Outcome.Kind.S5XX : Outcome.Kind.S2XX,
-                "web", variant, "everyone", 1, 1, variant, "127.0.0.1:1", millis * 1_000_000, millis * 1_000_000, 0, 0,
-                false);
+        return OutcomeBuilder.outcome().variant(variant).status(error ? 500 : 200).millis(millis, millis).build();
     }
 
     /** {@code n} requests at the current weight, errors at the given rates. */

@@ -10,7 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.fader.cli.Instance;
+import dev.fader.app.Instance;
 import dev.fader.config.ConfigLoader;
 import java.net.URI;
 import java.net.http.HttpClient;

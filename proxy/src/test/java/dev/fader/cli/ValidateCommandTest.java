@@ -32,7 +32,7 @@ class ValidateCommandTest {
                 "10:9: rollout 'web' layer 'staff': selects users but gives them nothing (expected: a split, e.g. split: { canary: 100% })"));
         expect.put("many-errors", List.of(
                 "1:9: listen: 'localhost:http' has no valid port (expected: host:port with port 0..65535)",
-                "3:42: upstreams.stable: unknown key 'weight'; expected one of endpoints",
+                "3:42: upstreams.stable: unknown key 'weight'; expected one of endpoints, fallback, health-check",
                 "6:15: rollout 'web': baseline 'stabel' is not a variant (expected one of: stable)"));
         expect.put("split-over-100", List.of(
                 "10:12: rollout 'models'.split: shares add up to 110% (expected: at most 100%)"));

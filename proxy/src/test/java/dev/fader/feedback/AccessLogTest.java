@@ -2,6 +2,7 @@ package dev.fader.feedback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fader.testing.OutcomeBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,9 +19,10 @@ class AccessLogTest {
     void writesOneJsonLinePerRequestWithTheContractsFields() throws Exception {
         Path file = dir.resolve("access.log");
         try (AccessLog log = AccessLog.open(file.toString())) {
-            log.record(new Outcome(1_700_000_000_000L, "rid-1", "GET", "Shop.Example:8443", "/a \"quoted\"", 200,
-                    Outcome.Kind.S2XX, "shop", "canary", "everyone", 42, 123, "canary", "127.0.0.1:9101",
-                    2_000_000, 3_500_000, 10, 20, false));
+            log.record(OutcomeBuilder.outcome()
+                    .request(1_700_000_000_000L, "rid-1", "GET", "Shop.Example:8443", "/a \"quoted\"")
+                    .route("shop", "canary", "everyone", 42, 123).servedBy("canary", "127.0.0.1:9101", false)
+                    .millis(2, 3.5).bytes(10, 20).build());
         }
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(1);

@@ -62,7 +62,10 @@ class HardeningIT {
                 Arguments.of("repeated Host", "GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400),
                 Arguments.of("missing Host", "GET / HTTP/1.1\r\nX-A: 1\r\n\r\n", 400),
                 Arguments.of("unsupported Expect", "GET / HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\n\r\n", 417),
-                Arguments.of("body over max-body-size", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n", 413));
+                Arguments.of("body over max-body-size", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n", 413),
+                Arguments.of("HTTP/9.9 request line", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", 505),
+                Arguments.of("HTTP/2.0 request line", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
+                Arguments.of("HTTP/0.9 request line", "GET / HTTP/0.9\r\nHost: x\r\n\r\n", 505));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
@@ -212,7 +215,7 @@ class HardeningIT {
     }
 
     @Test
-    void aWholeFailingPoolIsEjectedAndSeenAsFailing() throws Exception {
+    void aFailingBaselinePoolIsStillTriedOnceAllOfItIsEjected() throws Exception {
         int dead = deadPort();
         try (TestProxy proxy = TestProxy.start(config(dead, "outlier-consecutive-failures: 3\n"));
              RawHttp c = RawHttp.connect(proxy.port())) {
@@ -220,8 +223,31 @@ class HardeningIT {
             for (int i = 0; i < 5; i++) {
                 statuses.add(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status());
             }
-            assertThat(statuses).containsExactly(502, 502, 502, 503, 503);
+            // The baseline is the last resort (Envoy's panic mode): its users are never refused by ejection.
+            assertThat(statuses).containsExactly(502, 502, 502, 502, 502);
             assertThat(proxy.outcomes()).extracting(Outcome::kind).containsOnly(Outcome.Kind.CONNECT_ERROR);
+        }
+    }
+
+    @Test
+    void aCanaryPoolWithoutFallbackAnswers503OnceEjectedWithoutCountingThoseAsItsErrors() throws Exception {
+        int dead = deadPort();
+        try (TestUpstream up = ok();
+             TestProxy proxy = TestProxy.start("listen: 127.0.0.1:0\noutlier-consecutive-failures: 3\nupstreams:\n"
+                     + "  stable: { endpoints: [127.0.0.1:" + up.port() + "] }\n"
+                     + "  canary: { endpoints: [127.0.0.1:" + dead + "], fallback: none }\n"
+                     + "rollouts:\n  - name: web\n    baseline: stable\n    variants: { stable: stable, canary: canary }\n"
+                     + "    split: { canary: 100% }\n");
+             RawHttp c = RawHttp.connect(proxy.port())) {
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                statuses.add(c.send("GET / HTTP/1.1\r\nHost: x\r\nX-User-Id: u" + i + "\r\n\r\n").read().status());
+            }
+            assertThat(statuses).containsExactly(502, 502, 502, 503, 503);
+            assertThat(proxy.outcomes()).extracting(Outcome::kind).containsExactly(Outcome.Kind.CONNECT_ERROR,
+                    Outcome.Kind.CONNECT_ERROR, Outcome.Kind.CONNECT_ERROR, Outcome.Kind.UNAVAILABLE,
+                    Outcome.Kind.UNAVAILABLE);
+            assertThat(up.requests()).isZero();
         }
     }
 

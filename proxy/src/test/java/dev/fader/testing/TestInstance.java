@@ -1,6 +1,6 @@
 package dev.fader.testing;
 
-import dev.fader.cli.Instance;
+import dev.fader.app.Instance;
 import dev.fader.config.ConfigLoader;
 import java.net.URI;
 import java.nio.file.Files;

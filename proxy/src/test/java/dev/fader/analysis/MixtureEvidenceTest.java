@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * The anytime-valid promise, simulated with fixed seeds and checked after every request, as the
  * controller may: equal error rates abort at most alpha of rollouts; a bad canary is caught fast.
  */
-class SequentialTestTest {
+class MixtureEvidenceTest {
     static final double ALPHA = 0.01;
 
     /** One simulated step: requests split at {@code share}; true when a gate ever fails. */
@@ -66,8 +66,8 @@ class SequentialTestTest {
 
     @Test
     void noDataIsNoEvidence() {
-        assertThat(SequentialTest.logEvidence(0, 0, 0.01)).isZero();
-        assertThat(SequentialTest.rejects(100, 0, 0.01, ALPHA)).isFalse();
-        assertThat(SequentialTest.rejects(100, 60, 0.01, ALPHA)).isTrue();
+        assertThat(MixtureEvidence.logEvidence(0, 0, 0.01)).isZero();
+        assertThat(MixtureEvidence.rejects(100, 0, 0.01, ALPHA)).isFalse();
+        assertThat(MixtureEvidence.rejects(100, 60, 0.01, ALPHA)).isTrue();
     }
 }

@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** A compiled {@code when}: reads one attribute and tests it; an absent attribute never matches. */
-final class AttributeTest {
+final class AttributeMatcher {
     private final KeySource source;
     private final AsciiString name;
     private final Condition.Op op;
@@ -16,7 +16,7 @@ final class AttributeTest {
     private final List<String> prefixes;
     private final List<Pattern> patterns;
 
-    AttributeTest(Condition c) {
+    AttributeMatcher(Condition c) {
         this.source = c.source();
         this.name = new AsciiString(c.source().name());
         this.op = c.op();

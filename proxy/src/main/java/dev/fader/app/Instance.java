@@ -1,17 +1,16 @@
-package dev.fader.cli;
+package dev.fader.app;
 
 import dev.fader.admin.AdminApi;
-import dev.fader.analysis.Controllers;
 import dev.fader.admin.AdminServer;
-import dev.fader.config.ConfigError;
-import dev.fader.config.ConfigException;
-import dev.fader.config.ConfigLoader;
+import dev.fader.analysis.Controllers;
+import dev.fader.config.Address;
 import dev.fader.config.FaderConfig;
 import dev.fader.feedback.AccessLog;
 import dev.fader.feedback.FeedbackLog;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.metrics.ProxyMetrics;
+import dev.fader.proxy.EndpointHealth;
 import dev.fader.proxy.ProxyServer;
 import dev.fader.routing.ReloadImpact;
 import dev.fader.routing.RoutingTable;
@@ -29,13 +28,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Fader: proxy, feedback windows, metrics, access and feedback logs, and the admin API,
- * wired together. A reload is load -> validate -> compile -> swap, or nothing.
+ * One running Fader, the application root: builds the proxy, feedback windows, metrics, logs,
+ * progressive controllers and admin API from a config, and owns the one way routing ever changes,
+ * {@link #publish}, used by reloads and controllers alike.
  */
 public final class Instance implements AdminApi, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Instance.class);
 
-    private final Path configPath;
     private final FaderConfig initial;
     private final AtomicLong epoch = new AtomicLong(1);
     private final FeedbackWindows windows;
@@ -44,6 +43,7 @@ public final class Instance implements AdminApi, AutoCloseable {
     private final ProxyServer proxy;
     private final FeedbackLog feedbackLog;
     private final Controllers controllers;
+    private final Reloader reloader;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fader-progressive");
         t.setDaemon(true);
@@ -64,49 +64,56 @@ public final class Instance implements AdminApi, AutoCloseable {
      */
     public Instance(Path configPath, FaderConfig config, int threads, LongSupplier clockMillis, boolean autoTick)
             throws IOException {
-        this.configPath = configPath;
         this.initial = config;
         this.windows = new FeedbackWindows(System::nanoTime, config.feedback());
         Path base = configPath.toAbsolutePath().getParent();
-        this.controllers = new Controllers(clockMillis, base == null ? Path.of(".") : base,
-                (name, state) -> metrics().transition(name, state.phase().label()));
-        controllers.reconcile(config);
-        this.accessLog = AccessLog.open(config.accessLog());
         ProxyServer[] self = new ProxyServer[1];
         this.metrics = new ProxyMetrics(() -> self[0].table());
+        this.controllers = new Controllers(clockMillis, base == null ? Path.of(".") : base,
+                (name, state) -> metrics.transition(name, state.phase().label()));
+        controllers.reconcile(config);
+        this.accessLog = AccessLog.open(config.accessLog());
         OutcomeSink sink = windows.and(metrics).and(controllers);
         if (accessLog != null) {
             sink = sink.and(accessLog);
         }
         this.proxy = new ProxyServer(RoutingTable.compile(config, epoch.get(), controllers.overrides()), sink, threads);
         self[0] = proxy;
+        metrics.bindProxy(proxy);
         metrics.tableChanged(proxy.table());
-        metrics.bindProxy(proxy.eventLoops(), proxy::openConnections, proxy::idleUpstreamConnections);
         this.feedbackLog = new FeedbackLog(proxy::table, windows);
-        this.lastReload = new ReloadStatus(true, epoch.get(), System.currentTimeMillis(), List.of(), List.of());
+        this.reloader = new Reloader(configPath, epoch, proxy::table, controllers, this::publish);
+        this.lastReload = new ReloadStatus(true, epoch.get(), System.currentTimeMillis(), List.of(), List.of(), List.of());
         if (autoTick) {
             ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         }
     }
 
-    /** Lets the progressive controllers look at their evidence; republishes routing when a weight moved. */
+    /**
+     * The one way routing changes: requests from now on take {@code next}; those in flight keep the
+     * snapshot they started with. Users seen under a split that changed are counted anew.
+     */
+    synchronized void publish(RoutingTable next) {
+        RoutingTable before = proxy.table();
+        proxy.swap(next);
+        metrics.tableChanged(next);
+        ReloadImpact.changedRollouts(before, next).forEach(windows::forgetUsers);
+    }
+
+    /** Lets the progressive controllers look at their evidence; publishes when a weight moved. */
     public synchronized void tick() {
         try {
             if (controllers.tick()) {
-                republish();
+                publishControllerWeights();
             }
         } catch (RuntimeException e) {
             log.error("progressive tick failed", e);
         }
     }
 
-    /** A new snapshot of the same config with the controllers' current weights. */
-    private synchronized void republish() {
+    private void publishControllerWeights() {
         RoutingTable now = proxy.table();
-        RoutingTable next = RoutingTable.compile(now.config(), now.epoch(), controllers.overrides());
-        ReloadImpact.changedRollouts(now, next).forEach(windows::forgetUsers);
-        proxy.swap(next);
-        metrics.tableChanged(next);
+        publish(RoutingTable.compile(now.config(), now.epoch(), controllers.overrides()));
     }
 
     /** Binds the proxy and, when configured, the admin API. */
@@ -160,32 +167,8 @@ public final class Instance implements AdminApi, AutoCloseable {
 
     @Override
     public synchronized ReloadStatus reload() {
-        long now = System.currentTimeMillis();
-        FaderConfig next;
-        try {
-            next = ConfigLoader.load(configPath);
-        } catch (ConfigException e) {
-            List<String> errors = e.errors().stream().map(ConfigError::toString).toList();
-            log.error("reload of {} refused, running config (epoch {}) kept:\n{}", configPath, table().epoch(),
-                    String.join("\n", errors));
-            metrics.reload(false);
-            lastReload = new ReloadStatus(false, table().epoch(), now, errors, List.of());
-            return lastReload;
-        }
-        controllers.reconcile(next);
-        RoutingTable table = RoutingTable.compile(next, epoch.incrementAndGet(), controllers.overrides());
-        if (!next.listen().equals(initial.listen()) || !java.util.Objects.equals(next.admin(), initial.admin())) {
-            log.warn("listen/admin changed in {}: that needs a restart; still serving on the old addresses", configPath);
-        }
-        RoutingTable before = proxy.table();
-        proxy.swap(table);
-        metrics.tableChanged(table);
-        metrics.reload(true);
-        List<String> impact = ReloadImpact.describe(before, table);
-        ReloadImpact.changedRollouts(before, table).forEach(windows::forgetUsers);
-        log.info("reloaded {}: epoch {}{}", configPath, table.epoch(), impact.isEmpty() ? " (no routing change)"
-                : impact.stream().map(l -> "\n  " + l).reduce("", String::concat));
-        lastReload = new ReloadStatus(true, table.epoch(), now, List.of(), impact);
+        lastReload = reloader.reload(System.currentTimeMillis());
+        metrics.reload(lastReload.ok());
         return lastReload;
     }
 
@@ -198,7 +181,7 @@ public final class Instance implements AdminApi, AutoCloseable {
         synchronized (this) {
             c = controllers.control(rollout, action);
             if (c != null && c.applied()) {
-                republish();
+                publishControllerWeights();
             }
         }
         if (c == null) {
@@ -216,6 +199,13 @@ public final class Instance implements AdminApi, AutoCloseable {
     public void explicitFeedback(String rollout, String variant, boolean positive, Double score) {
         windows.feedback(rollout, variant, positive, score);
         controllers.feedback(rollout, variant, positive);
+    }
+
+    @Override
+    public EndpointState endpoint(String upstream, Address endpoint) {
+        EndpointHealth h = proxy.health(upstream, endpoint);
+        return new EndpointState(h == null ? "unchecked" : h.status().label(), h == null ? null : h.lastFailure(),
+                proxy.ejected(endpoint));
     }
 
     /** Stops accepting, lets requests in flight finish up to {@code timeout}; /healthz answers 503 meanwhile. */

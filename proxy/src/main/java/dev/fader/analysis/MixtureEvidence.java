@@ -11,10 +11,10 @@ package dev.fader.analysis;
  * a false alarm bound that holds even when the test runs after every request. The grid spreads power
  * from small (1.25x) to large (20x) excesses at the cost of log(7) in evidence.
  */
-public final class SequentialTest {
+public final class MixtureEvidence {
     private static final double[] MULTIPLIERS = {1.25, 1.5, 2, 3, 5, 10, 20};
 
-    private SequentialTest() {
+    private MixtureEvidence() {
     }
 
     /** The mixture likelihood ratio's logarithm after {@code k} events in {@code n} trials against {@code theta}. */

@@ -1,0 +1,21 @@
+package dev.fader.proxy;
+
+import dev.fader.feedback.Outcome;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+
+/**
+ * Sees one answer as it is relayed to the client: its head, each body part, and how the exchange ended.
+ * Called on the event loop just before the same object is written to the client: an observer reads
+ * (never retains, releases or changes) what it is shown, does not block, and so costs the client no copy
+ * and no delay. The first observer is {@link Tally}, which turns what it saw into the request's
+ * {@link Outcome}; model-aware parsing and shadow comparison attach here.
+ */
+interface ResponseObserver {
+    void head(HttpResponse head);
+
+    void content(HttpContent part);
+
+    /** The exchange is over, counted as {@code kind}; called exactly once. */
+    void end(Outcome.Kind kind);
+}

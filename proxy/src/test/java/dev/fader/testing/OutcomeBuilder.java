@@ -1,0 +1,91 @@
+package dev.fader.testing;
+
+import dev.fader.feedback.Outcome;
+
+/** Outcomes for tests: a 200 from {@code web}/{@code stable} in 1 ms unless told otherwise. */
+public final class OutcomeBuilder {
+    private long startedAtMillis;
+    private String requestId = "r";
+    private String method = "GET";
+    private String host = "h";
+    private String path = "/";
+    private String rollout = "web";
+    private String variant = "stable";
+    private String layer = "everyone";
+    private int bucket = 1;
+    private int keyHash = 1;
+    private String upstream;
+    private String endpoint = "127.0.0.1:1";
+    private boolean fallback;
+    private int status = 200;
+    private Outcome.Kind kind;
+    private long firstByteNanos = 1_000_000;
+    private long totalNanos = 1_000_000;
+    private long bytesIn;
+    private long bytesOut;
+
+    public static OutcomeBuilder outcome() {
+        return new OutcomeBuilder();
+    }
+
+    public OutcomeBuilder request(long startedAt, String id, String m, String h, String p) {
+        startedAtMillis = startedAt;
+        requestId = id;
+        method = m;
+        host = h;
+        path = p;
+        return this;
+    }
+
+    public OutcomeBuilder route(String r, String v, String l, int b, int hash) {
+        rollout = r;
+        variant = v;
+        layer = l;
+        bucket = b;
+        keyHash = hash;
+        return this;
+    }
+
+    public OutcomeBuilder variant(String v) {
+        variant = v;
+        return this;
+    }
+
+    public OutcomeBuilder servedBy(String u, String e, boolean viaFallback) {
+        upstream = u;
+        endpoint = e;
+        fallback = viaFallback;
+        return this;
+    }
+
+    /** The status, counted by its class unless {@link #kind} says otherwise. */
+    public OutcomeBuilder status(int s) {
+        status = s;
+        return this;
+    }
+
+    public OutcomeBuilder kind(Outcome.Kind k) {
+        kind = k;
+        return this;
+    }
+
+    public OutcomeBuilder millis(double firstByte, double total) {
+        firstByteNanos = (long) (firstByte * 1e6);
+        totalNanos = (long) (total * 1e6);
+        return this;
+    }
+
+    public OutcomeBuilder bytes(long in, long out) {
+        bytesIn = in;
+        bytesOut = out;
+        return this;
+    }
+
+    public Outcome build() {
+        return new Outcome(new Outcome.Request(startedAtMillis, requestId, method, host, path),
+                new Outcome.Route(rollout, variant, layer, bucket, keyHash, upstream == null ? variant : upstream,
+                        endpoint, fallback),
+                kind == null ? Outcome.Kind.ofStatus(status) : kind, status, firstByteNanos, totalNanos, bytesIn,
+                bytesOut, false);
+    }
+}
