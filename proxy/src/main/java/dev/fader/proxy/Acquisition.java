@@ -6,7 +6,6 @@ import dev.fader.config.UpstreamConfig;
 import dev.fader.routing.Route;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.util.concurrent.Future;
 
 /**
  * One request's search for an upstream connection when no idle one was at hand: the variant's pool (a
@@ -77,23 +76,17 @@ final class Acquisition {
     }
 
     private void connect(Address a) {
-        ChannelFuture f = pools.connect(a, limits);
-        if (f.isDone()) {
-            connected(f);
-        } else {
-            f.addListener(this::connected);
-        }
+        pools.connect(a, limits, this::connected);
     }
 
-    private void connected(Future<? super Void> future) {
-        ChannelFuture f = (ChannelFuture) future;
+    private void connected(ChannelFuture f) {
         if (lessee.abandoned()) {
             f.channel().close();
             return;
         }
         if (f.isSuccess()) {
-            lessee.leased((UpstreamHandler) f.channel().pipeline().get(LoopPool.HANDLER), pool, fallback,
-                    primaryFailure, failed);
+            UpstreamHandler h = f.channel().pipeline().get(UpstreamHandler.class);
+            lessee.leased(h, pool, fallback, primaryFailure, failed);
             return;
         }
         pools.outliers().failure(tried, pool, limits);

@@ -5,19 +5,16 @@ import dev.fader.config.ProxyLimits;
 import dev.fader.config.UpstreamConfig;
 import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
-import dev.fader.routing.CompiledRollout;
 import dev.fader.routing.RouteDecision;
 import dev.fader.routing.RoutingTable;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +45,7 @@ final class Exchange implements LoopPool.Lessee {
     private int attempts;
     private UpstreamHandler upstream;
     private UpstreamConfig servedBy;
-    private Outcome.Kind variantFailure; // the variant's own pool failed to connect; another pool may serve
-    private boolean triedFallback;
-    private ArrayDeque<HttpContent> held;
+    private final HeldBody held = new HeldBody();
     private boolean requestComplete;
     private boolean headSent;
     private boolean upstreamReusable;
@@ -70,10 +65,6 @@ final class Exchange implements LoopPool.Lessee {
         this.tally = new Tally(request, sink);
         this.observer = tally;
         this.lastProgressNanos = tally.startNanos;
-    }
-
-    Phase phase() {
-        return phase;
     }
 
     boolean requestComplete() {
@@ -112,9 +103,8 @@ final class Exchange implements LoopPool.Lessee {
         phase = Phase.FORWARDING;
         upstream = h;
         servedBy = servingPool;
-        variantFailure = primaryFailure == null ? null : primaryFailure.kind;
-        triedFallback = viaFallback;
-        tally.servedBy(servingPool.name(), pool.label(h.endpoint()), viaFallback, failedConnects > 0 || attempts > 1);
+        tally.servedBy(servingPool.name(), pool.label(h.endpoint()), viaFallback, primaryFailure,
+                failedConnects > 0 || attempts > 1);
         if (viaFallback) {
             // The baseline's pool serves this user now, so it is told the baseline variant.
             request.headers().set(ForwardHeaders.X_FADER_VARIANT, decision.rollout().baseline());
@@ -123,17 +113,13 @@ final class Exchange implements LoopPool.Lessee {
         Channel ch = h.channel();
         // The head waits for the first body part (or the end): a body that fails to decode in the same
         // read is then refused before the upstream has seen anything of the request.
-        if (held != null || requestComplete) {
+        boolean resend = held.isEmpty() && requestComplete;
+        if (!held.isEmpty() || requestComplete) {
             ch.write(request);
             headSent = true;
         }
-        if (held != null) {
-            HttpContent c;
-            while ((c = held.poll()) != null) {
-                ch.write(c);
-            }
-            held = null;
-        } else if (requestComplete) {
+        held.writeTo(ch);
+        if (resend) {
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT); // a resend: only bodiless requests are resent
         }
         ch.flush();
@@ -148,8 +134,7 @@ final class Exchange implements LoopPool.Lessee {
     @Override
     public void unavailable(Failure failure, String detail, Failure primaryFailure, boolean viaFallback,
             int failedConnects) {
-        variantFailure = primaryFailure == null ? null : primaryFailure.kind;
-        triedFallback = viaFallback;
+        tally.unserved(primaryFailure, viaFallback);
         fail(failure, detail);
     }
 
@@ -178,10 +163,6 @@ final class Exchange implements LoopPool.Lessee {
         boolean last = c instanceof LastHttpContent;
         requestComplete |= last;
         if (upstream == null) {
-            // Bounded by one read: the client is not read again until the connection is there.
-            if (held == null) {
-                held = new ArrayDeque<>(4);
-            }
             held.add(c);
             return;
         }
@@ -281,14 +262,7 @@ final class Exchange implements LoopPool.Lessee {
         int answer = ForwardHeaders.forClient(r, facts.http10(), facts.head(), mustClose || !facts.keepAlive());
         upstreamReusable = ForwardHeaders.persistent(r.protocolVersion(), answer);
         closeClientAfter |= (answer & ForwardHeaders.CLIENT_CLOSE) != 0;
-        HttpHeaders h = r.headers();
-        if (decision.rollout().explain()) {
-            h.set(ForwardHeaders.X_FADER_DECISION, decision.explainHeader(table.epoch()));
-        }
-        if (decision.newUserId() != null) {
-            h.add(HttpHeaderNames.SET_COOKIE, CompiledRollout.ANONYMOUS_COOKIE + "=" + decision.newUserId()
-                    + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax");
-        }
+        ForwardHeaders.addDecision(r.headers(), decision, table.epoch());
     }
 
     void upstreamReadComplete() {
@@ -306,10 +280,6 @@ final class Exchange implements LoopPool.Lessee {
         if (phase != Phase.DONE && upstream != null) {
             upstream.channel().read();
         }
-    }
-
-    void upstreamFailed(Throwable cause) {
-        log.debug("upstream {} failed: {}", upstream == null ? "?" : upstream.endpoint(), cause.toString());
     }
 
     void upstreamClosed() {
@@ -414,35 +384,17 @@ final class Exchange implements LoopPool.Lessee {
     /**
      * The one teardown: the upstream connection goes back to the pool (which reports how the endpoint
      * answered to outlier detection) or is closed, held body parts are released, and the observer is told
-     * how it ended, counted against the variant as {@link #blame} says.
+     * how it ended.
      */
     private void end(Outcome.Kind answered, boolean keepUpstream) {
         phase = Phase.DONE;
         responseDeadline = 0;
-        if (held != null) {
-            held.forEach(HttpContent::release);
-            held = null;
-        }
+        held.release();
         UpstreamHandler u = upstream;
         upstream = null;
         if (u != null) {
             pool.finished(u, servedBy, answered, keepUpstream, limits);
         }
-        observer.end(blame(answered));
-    }
-
-    /**
-     * What the variant's own upstream is charged with: a client abort is nobody's; a connect failure of
-     * its pool is its own even when the baseline then served; a request its pool could not take at all
-     * is a {@code fallback}; otherwise the answer it gave.
-     */
-    private Outcome.Kind blame(Outcome.Kind answered) {
-        if (answered == Outcome.Kind.CLIENT_ABORT) {
-            return answered;
-        }
-        if (variantFailure != null) {
-            return variantFailure;
-        }
-        return triedFallback ? Outcome.Kind.FALLBACK : answered;
+        observer.end(answered);
     }
 }

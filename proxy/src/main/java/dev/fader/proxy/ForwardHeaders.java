@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import dev.fader.routing.CompiledRollout;
 import dev.fader.routing.RouteDecision;
 import io.netty.util.AsciiString;
 import java.util.concurrent.ThreadLocalRandom;
@@ -163,6 +164,17 @@ final class ForwardHeaders {
         }
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
         return close ? options | CLIENT_CLOSE : options;
+    }
+
+    /** The contract's {@code X-Fader-Decision} when the rollout explains itself, and a new anonymous user's cookie. */
+    static void addDecision(HttpHeaders h, RouteDecision decision, long epoch) {
+        if (decision.rollout().explain()) {
+            h.set(X_FADER_DECISION, decision.explainHeader(epoch));
+        }
+        if (decision.newUserId() != null) {
+            h.add(HttpHeaderNames.SET_COOKIE, CompiledRollout.ANONYMOUS_COOKIE + "=" + decision.newUserId()
+                    + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax");
+        }
     }
 
     static void addVia(HttpHeaders h, boolean http10) {

@@ -34,7 +34,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Clie
     static final Object DRAIN = new Object();
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
-    private final ProxyServer server;
+    private final ProxyContext server;
     private ChannelHandlerContext ctx;
     private NettyRequestView view;
     private LoopPool loopPool;
@@ -46,7 +46,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Clie
     private boolean closing;
     private boolean draining;
 
-    FrontendHandler(ProxyServer server) {
+    FrontendHandler(ProxyContext server) {
         this.server = server;
     }
 
@@ -54,7 +54,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Clie
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.view = new NettyRequestView(ctx.channel().remoteAddress());
-        this.loopPool = server.pools().of(ctx.channel().eventLoop());
+        this.loopPool = server.pool(ctx.channel().eventLoop());
         awaitRequest();
         long every = watchdogPeriodNanos(server.table().config().limits());
         watchdog = ctx.executor().scheduleWithFixedDelay(this::watch, every, every, TimeUnit.NANOSECONDS);

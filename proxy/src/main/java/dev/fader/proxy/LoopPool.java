@@ -5,15 +5,9 @@ import dev.fader.config.ProxyLimits;
 import dev.fader.config.UpstreamConfig;
 import dev.fader.feedback.Outcome;
 import dev.fader.routing.Route;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -31,7 +25,10 @@ import java.util.function.Predicate;
  * on the same loop as the clients they serve.
  */
 final class LoopPool {
-    static final String HANDLER = "upstream";
+    /** Opens a connection to {@code endpoint} whose pipeline ends in {@code handler}. */
+    interface Connector {
+        ChannelFuture connect(Address endpoint, ProxyLimits limits, UpstreamHandler handler);
+    }
 
     /** The request side of an acquisition; called on this loop, exactly once unless {@link #abandoned}. */
     interface Lessee {
@@ -51,25 +48,22 @@ final class LoopPool {
     }
 
     private final EventLoop loop;
-    private final Bootstrap bootstrap;
-    private final HttpDecoderConfig decoderConfig;
+    private final Connector connector;
     private final int maxIdlePerEndpoint;
     private final long idleTimeoutNanos;
     private final Map<Address, ArrayDeque<UpstreamHandler>> idle = new HashMap<>();
-    private final Map<Address, InetSocketAddress> resolved = new HashMap<>();
     private final Map<String, int[]> cursors = new HashMap<>();
     private final Map<Address, String> labels = new HashMap<>();
     private final OutlierDetector outliers;
     private final HealthChecks health;
     private Predicate<Address> wanted = a -> true;
 
-    LoopPool(EventLoop loop, Bootstrap template, HttpDecoderConfig decoderConfig, int maxIdlePerEndpoint,
-            long idleTimeoutNanos, OutlierDetector outliers, HealthChecks health) {
+    LoopPool(EventLoop loop, Connector connector, int maxIdlePerEndpoint, long idleTimeoutNanos,
+            OutlierDetector outliers, HealthChecks health) {
         this.loop = loop;
         this.outliers = outliers;
         this.health = health;
-        this.bootstrap = template.clone(loop);
-        this.decoderConfig = decoderConfig;
+        this.connector = connector;
         this.maxIdlePerEndpoint = maxIdlePerEndpoint;
         this.idleTimeoutNanos = idleTimeoutNanos;
         long sweep = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Math.min(idleTimeoutNanos / 2, TimeUnit.SECONDS.toNanos(5)));
@@ -172,19 +166,18 @@ final class LoopPool {
         return null;
     }
 
-    ChannelFuture connect(Address endpoint, ProxyLimits limits) {
-        InetSocketAddress target = resolved.computeIfAbsent(endpoint,
-                a -> InetSocketAddress.createUnresolved(a.host(), a.port()));
-        UpstreamHandler handler = new UpstreamHandler(endpoint, this);
-        return bootstrap.clone()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, limits.connectTimeout().toMillis()))
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("codec", new HttpClientCodec(decoderConfig, false, false));
-                        ch.pipeline().addLast(HANDLER, handler);
-                    }
-                }).connect(target);
+    /** Opens a connection to {@code endpoint}; {@code whenDone} hears of it, at once if it is already settled. */
+    void connect(Address endpoint, ProxyLimits limits, ChannelFutureListener whenDone) {
+        ChannelFuture f = connector.connect(endpoint, limits, new UpstreamHandler(endpoint, this));
+        if (f.isDone()) {
+            try {
+                whenDone.operationComplete(f);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            f.addListener(whenDone);
+        }
     }
 
     /** Keeps a connection for reuse, or closes it when the pool is full or the endpoint is gone. */

@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The proxy's listening side: one event loop group for clients and their upstream connections, the
  * current routing snapshot behind an {@link AtomicReference}, and a graceful drain on shutdown.
  */
-public final class ProxyServer implements AutoCloseable {
+public final class ProxyServer implements ProxyContext, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
     private final AtomicReference<RoutingTable> table;
@@ -112,6 +113,7 @@ public final class ProxyServer implements AutoCloseable {
         return bound;
     }
 
+    @Override
     public RoutingTable table() {
         return table.get();
     }
@@ -186,11 +188,13 @@ public final class ProxyServer implements AutoCloseable {
         return transport;
     }
 
-    UpstreamPools pools() {
-        return pools;
+    @Override
+    public LoopPool pool(EventLoop loop) {
+        return pools.of(loop);
     }
 
-    OutcomeSink sink() {
+    @Override
+    public OutcomeSink sink() {
         return sink;
     }
 

@@ -16,6 +16,6 @@ interface ResponseObserver {
 
     void content(HttpContent part);
 
-    /** The exchange is over, counted as {@code kind}; called exactly once. */
-    void end(Outcome.Kind kind);
+    /** The exchange is over; {@code answered}: how the upstream that served it (or Fader) answered. Called once. */
+    void end(Outcome.Kind answered);
 }

@@ -27,6 +27,8 @@ final class Tally implements ResponseObserver {
     private String upstream = "";
     private String endpoint = "";
     private boolean fallback;
+    private boolean triedFallback;
+    private Outcome.Kind variantFailure; // the variant's own pool failed to connect; another pool may have served
     private boolean retried;
 
     Tally(HttpRequest request, OutcomeSink sink) {
@@ -42,12 +44,22 @@ final class Tally implements ResponseObserver {
         upstream = d.upstream();
     }
 
-    /** The pool and endpoint that took the request; {@code fallback}: the baseline's, for lack of the variant's own. */
-    void servedBy(String pool, String endpointLabel, boolean viaFallback, boolean afterRetry) {
+    /**
+     * The pool and endpoint that took the request; {@code viaFallback}: the baseline's, for lack of the
+     * variant's own; {@code primaryFailure}: how the variant's own pool failed first, or null.
+     */
+    void servedBy(String pool, String endpointLabel, boolean viaFallback, Failure primaryFailure, boolean afterRetry) {
         upstream = pool;
         endpoint = endpointLabel;
         fallback = viaFallback;
+        unserved(primaryFailure, viaFallback);
         retried |= afterRetry;
+    }
+
+    /** What came of the variant's own pool when no connection could be had, or before another pool served. */
+    void unserved(Failure primaryFailure, boolean viaFallback) {
+        variantFailure = primaryFailure == null ? null : primaryFailure.kind;
+        triedFallback = viaFallback;
     }
 
     @Override
@@ -61,12 +73,29 @@ final class Tally implements ResponseObserver {
         bytesOut += part.content().readableBytes();
     }
 
+    /** Records the outcome, counted against the variant as {@link #blame} says. */
     @Override
-    public void end(Outcome.Kind kind) {
+    public void end(Outcome.Kind answered) {
+        Outcome.Kind kind = blame(answered);
         RouteDecision d = decision;
         Outcome.Route route = d == null ? Outcome.Route.NONE : new Outcome.Route(d.rollout().name(), d.variant(),
                 d.layer(), d.bucket(), d.keyHash(), upstream, endpoint, fallback);
         sink.record(new Outcome(new Outcome.Request(startMillis, requestId, method, host, path), route, kind, status,
                 firstByteNanos, System.nanoTime() - startNanos, bytesIn, bytesOut, retried));
+    }
+
+    /**
+     * What the variant's own upstream is charged with: a client abort is nobody's; a connect failure of
+     * its pool is its own even when the baseline then served; a request its pool could not take at all
+     * is a {@code fallback}; otherwise the answer it gave.
+     */
+    private Outcome.Kind blame(Outcome.Kind answered) {
+        if (answered == Outcome.Kind.CLIENT_ABORT) {
+            return answered;
+        }
+        if (variantFailure != null) {
+            return variantFailure;
+        }
+        return triedFallback ? Outcome.Kind.FALLBACK : answered;
     }
 }

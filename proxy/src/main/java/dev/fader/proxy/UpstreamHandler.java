@@ -5,12 +5,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of an upstream connection. While leased it hands every event to its exchange; while
  * idle in the pool any data or close means the connection is no longer usable.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamHandler.class);
+
     private final Address endpoint;
     private final LoopPool pool;
     private Channel channel;
@@ -95,9 +99,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Resets and decode errors end in channelInactive, which the exchange turns into an outcome.
-        if (exchange != null) {
-            exchange.upstreamFailed(cause);
-        }
+        log.debug("upstream {} failed: {}", endpoint, cause.toString());
         ctx.close();
     }
 }

@@ -46,8 +46,9 @@ final class UpstreamPools implements AutoCloseable {
 
     LoopPool of(EventLoop loop) {
         LoopPool p = pools.get(loop);
-        return p != null ? p : pools.computeIfAbsent(loop, l -> new LoopPool(l, template, decoderConfig,
-                startup.maxIdlePerEndpoint(), startup.upstreamIdleTimeout().toNanos(), outliers, health));
+        return p != null ? p : pools.computeIfAbsent(loop, l -> new LoopPool(l,
+                new BootstrapConnector(template, l, decoderConfig), startup.maxIdlePerEndpoint(),
+                startup.upstreamIdleTimeout().toNanos(), outliers, health));
     }
 
     OutlierDetector outliers() {
