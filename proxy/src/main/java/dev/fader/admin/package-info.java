@@ -1,2 +1,2 @@
-/** The admin HTTP API: health, status, Prometheus metrics, reload, explicit feedback and rollout control. */
+/** The admin HTTP API (health, status, metrics, reload, feedback, rollout control); start at {@link dev.fader.admin.AdminServer}. */
 package dev.fader.admin;

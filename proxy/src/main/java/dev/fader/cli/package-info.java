@@ -1,2 +1,2 @@
-/** The command line: run, validate, explain, simulate and demo, as the contract's section 4 names them. */
+/** The command line of the contract's section 4 (run, validate, explain, simulate, demo); start at {@link dev.fader.cli.Main}. */
 package dev.fader.cli;
