@@ -57,7 +57,9 @@ public final class Demo {
                     listen: 127.0.0.1:%d
                     admin: 127.0.0.1:0
                     access-log: "off"
-                    feedback: { window: 1m, log-interval: 1h, min-requests: 10 }
+                    # A canary failing half its requests is aborted after a handful (ejected ones go to stable and
+                    # are not its answers): the verdict must be allowed to speak on few of them.
+                    feedback: { window: 1m, log-interval: 1h, min-requests: 3 }
                     upstreams:
                       stable: { endpoints: [127.0.0.1:%d] }
                       canary: { endpoints: [127.0.0.1:%d] }

@@ -6,8 +6,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.fader.testing.TestInstance;
+import dev.fader.testing.WireMockUpstreams;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,17 +18,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /** The admin API of a running instance: metrics, status, feedback, reload, health and the token. */
 class AdminIT {
-    static WireMockServer upstream;
+    @RegisterExtension
+    static final WireMockExtension upstream = WireMockUpstreams.perClass(options().disableRequestJournal());
     @TempDir
     Path dir;
     TestInstance fader;
@@ -50,20 +52,13 @@ class AdminIT {
             """;
 
     @BeforeAll
-    static void startUpstream() {
-        upstream = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal());
-        upstream.start();
+    static void stubUpstream() {
         upstream.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
-    }
-
-    @AfterAll
-    static void stopUpstream() {
-        upstream.stop();
     }
 
     @BeforeEach
     void start() throws Exception {
-        fader = TestInstance.start(dir, YAML.formatted(upstream.port(), upstream.port()));
+        fader = TestInstance.start(dir, YAML.formatted(upstream.getPort(), upstream.getPort()));
     }
 
     @AfterEach
@@ -179,12 +174,12 @@ class AdminIT {
 
     @Test
     void reloadAppliesAGoodFileAndRefusesABadOneWith422() throws Exception {
-        Files.writeString(fader.file(), YAML.formatted(upstream.port(), upstream.port()).replace("30%", "100%"));
+        Files.writeString(fader.file(), YAML.formatted(upstream.getPort(), upstream.getPort()).replace("30%", "100%"));
         HttpResponse<String> ok = post("/reload", "", true);
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.body()).contains("\"epoch\":2");
         assertThat(variantOf("anyone")).isEqualTo("canary");
-        Files.writeString(fader.file(), YAML.formatted(upstream.port(), upstream.port()).replace("canary: 30%", "canry: 30%"));
+        Files.writeString(fader.file(), YAML.formatted(upstream.getPort(), upstream.getPort()).replace("canary: 30%", "canry: 30%"));
         HttpResponse<String> bad = post("/reload", "", true);
         assertThat(bad.statusCode()).isEqualTo(422);
         assertThat(bad.body()).contains("rollout.yaml:13:").contains("unknown variant 'canry'");

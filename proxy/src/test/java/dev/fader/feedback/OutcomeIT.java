@@ -6,25 +6,27 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.fader.testing.TestInstance;
+import dev.fader.testing.WireMockUpstreams;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each upstream fault lands in the right outcome, window and metric, end to end. */
 class OutcomeIT {
-    static WireMockServer upstream;
+    @RegisterExtension
+    static final WireMockExtension upstream = WireMockUpstreams.perClass();
     static int deadPort;
     @TempDir
     Path dir;
@@ -32,9 +34,7 @@ class OutcomeIT {
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
-    static void startUpstream() throws IOException {
-        upstream = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        upstream.start();
+    static void stubUpstream() throws IOException {
         upstream.stubFor(any(urlEqualTo("/ok")).willReturn(aResponse().withStatus(200).withBody("ok")));
         upstream.stubFor(any(urlEqualTo("/500")).willReturn(aResponse().withStatus(500).withBody("boom")));
         upstream.stubFor(any(urlEqualTo("/404")).willReturn(aResponse().withStatus(404)));
@@ -45,11 +45,6 @@ class OutcomeIT {
         try (ServerSocket s = new ServerSocket(0)) {
             deadPort = s.getLocalPort();
         }
-    }
-
-    @AfterAll
-    static void stopUpstream() {
-        upstream.stop();
     }
 
     @BeforeEach
@@ -68,7 +63,7 @@ class OutcomeIT {
                     baseline: dead
                   - name: web
                     baseline: good
-                """.formatted(upstream.port(), deadPort));
+                """.formatted(upstream.getPort(), deadPort));
     }
 
     @AfterEach

@@ -8,11 +8,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.fader.feedback.Outcome;
 import dev.fader.testing.RawHttp;
 import dev.fader.testing.TestProxy;
+import dev.fader.testing.WireMockUpstreams;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -22,32 +23,20 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The proxy core end to end: real proxy on port 0, WireMock upstream, real clients. */
 class ProxyIT {
-    static WireMockServer upstream;
+    @RegisterExtension
+    static final WireMockExtension upstream = WireMockUpstreams.perClass(options().jettyAcceptors(1).containerThreads(16));
     TestProxy proxy;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void startUpstream() {
-        upstream = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").jettyAcceptors(1)
-                .containerThreads(16));
-        upstream.start();
-    }
-
-    @AfterAll
-    static void stopUpstream() {
-        upstream.stop();
-    }
 
     @BeforeEach
     void startProxy() throws Exception {
@@ -57,7 +46,7 @@ class ProxyIT {
                 response-timeout: 5s
                 upstreams:
                   stable: { endpoints: [127.0.0.1:%d] }
-                """.formatted(upstream.port()));
+                """.formatted(upstream.getPort()));
     }
 
     @AfterEach
@@ -152,7 +141,7 @@ class ProxyIT {
     void slowUpstreamGives504() throws Exception {
         upstream.stubFor(get(urlEqualTo("/slow")).willReturn(aResponse().withStatus(200).withFixedDelay(3000)));
         try (TestProxy p = TestProxy.start("listen: 127.0.0.1:0\nresponse-timeout: 300ms\nupstreams:\n  a: { endpoints: [127.0.0.1:"
-                + upstream.port() + "] }\n")) {
+                + upstream.getPort() + "] }\n")) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(p.uri("/slow")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(504);

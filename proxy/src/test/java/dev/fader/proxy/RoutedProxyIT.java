@@ -7,10 +7,12 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.fader.feedback.Binomial;
 import dev.fader.routing.Buckets;
 import dev.fader.testing.TestProxy;
+import dev.fader.testing.WireMockUpstreams;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,33 +23,21 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Routing through the running proxy: the split, stickiness, and the decision headers both ways. */
 class RoutedProxyIT {
-    static WireMockServer stable;
-    static WireMockServer canary;
+    @RegisterExtension
+    static final WireMockExtension stable = WireMockUpstreams.perClass(options().containerThreads(24).disableRequestJournal());
+    @RegisterExtension
+    static final WireMockExtension canary = WireMockUpstreams.perClass(options().containerThreads(24).disableRequestJournal());
 
     @BeforeAll
-    static void start() {
-        stable = backend("stable");
-        canary = backend("canary");
-    }
-
-    static WireMockServer backend(String name) {
-        WireMockServer s = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(24)
-                .disableRequestJournal());
-        s.start();
-        s.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withHeader("X-Backend", name).withBody(name)));
-        return s;
-    }
-
-    @AfterAll
-    static void stop() {
-        stable.stop();
-        canary.stop();
+    static void stub() {
+        stable.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withHeader("X-Backend", "stable").withBody("stable")));
+        canary.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withHeader("X-Backend", "canary").withBody("canary")));
     }
 
     static String config(String extra) {
@@ -62,7 +52,7 @@ class RoutedProxyIT {
                     variants: { stable: stable, canary: canary }
                     user-key: [header:X-User-Id]
                 %s
-                """.formatted(stable.port(), canary.port(), extra.stripIndent().lines()
+                """.formatted(stable.getPort(), canary.getPort(), extra.stripIndent().lines()
                 .map(l -> "    " + l).reduce("", (a, b) -> a + b + "\n"));
     }
 
@@ -110,7 +100,7 @@ class RoutedProxyIT {
         journaled.start();
         journaled.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
         String yaml = config("explain: true\nsplit: { canary: 100% }").replace("canary: { endpoints: [127.0.0.1:"
-                + canary.port(), "canary: { endpoints: [127.0.0.1:" + journaled.port());
+                + canary.getPort(), "canary: { endpoints: [127.0.0.1:" + journaled.port());
         try (TestProxy proxy = TestProxy.start(yaml)) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(proxy.uri("/x"))
                     .header("X-User-Id", "alice").header("X-Fader-Variant", "spoofed").build(),
