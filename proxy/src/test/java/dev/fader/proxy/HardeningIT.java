@@ -31,6 +31,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -199,15 +201,16 @@ class HardeningIT {
     @Test
     void aConnectFailureIsRetriedOnAnotherEndpointOfTheSameVariantThenTheDeadOneIsEjected() throws Exception {
         int dead = deadPort();
+        AtomicLong clock = new AtomicLong();
         try (TestUpstream up = ok(); TestProxy proxy = TestProxy.start("listen: 127.0.0.1:0\noutlier-base-ejection: 300ms\n"
-                + "upstreams:\n  a: { endpoints: [127.0.0.1:" + dead + ", 127.0.0.1:" + up.port() + "] }\n");
+                + "upstreams:\n  a: { endpoints: [127.0.0.1:" + dead + ", 127.0.0.1:" + up.port() + "] }\n", clock::get);
              RawHttp c = RawHttp.connect(proxy.port())) {
             for (int i = 0; i < 20; i++) {
                 assertThat(c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi").read().status()).isEqualTo(200);
             }
             long retried = proxy.outcomes().stream().filter(Outcome::retried).count();
             assertThat(retried).as("retries before ejection").isEqualTo(5);
-            Thread.sleep(400); // the ejection ends; the next request probes the dead endpoint again
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(400)); // the ejection ends; the next request probes it again
             assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
             assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
             assertThat(proxy.outcomes().stream().filter(Outcome::retried).count()).isEqualTo(6);

@@ -161,7 +161,9 @@ class StreamingIT {
              TestProxy proxy = TestProxy.start(config(up))) {
             CompletableFuture<java.net.http.HttpResponse<String>> inFlight = client.sendAsync(
                     java.net.http.HttpRequest.newBuilder(proxy.uri("/slow")).build(), BodyHandlers.ofString());
-            Thread.sleep(200);
+            while (up.requests() == 0) {
+                Thread.sleep(5); // until the request is in flight at the upstream
+            }
             long t0 = System.nanoTime();
             boolean clean = proxy.server().drain(Duration.ofSeconds(5));
             assertThat(clean).isTrue();
