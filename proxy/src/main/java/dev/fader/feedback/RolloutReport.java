@@ -70,6 +70,9 @@ public record RolloutReport(String name, String baseline, List<Layer> layers, Li
             b.append(" | ").append(v.name()).append(": requests=").append(w.requests())
                     .append(String.format(" errors=%.2f%% p50=%.1fms p99=%.1fms", 100 * w.errorRate(), w.p50Millis(),
                             w.p99Millis()));
+            if (w.fallbacks() > 0) {
+                b.append(" fallbacks=").append(w.fallbacks()); // served by the baseline: its pool could not
+            }
             if (w.positive() + w.negative() > 0) {
                 b.append(" feedback=+").append(w.positive()).append("/-").append(w.negative());
             }

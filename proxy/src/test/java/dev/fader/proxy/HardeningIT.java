@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.fader.feedback.Outcome;
+import dev.fader.testing.Configs;
 import dev.fader.testing.OkHandler;
 import dev.fader.testing.RawHttp;
 import dev.fader.testing.TestProxy;
@@ -236,11 +237,8 @@ class HardeningIT {
     void aCanaryPoolWithoutFallbackAnswers503OnceEjectedWithoutCountingThoseAsItsErrors() throws Exception {
         int dead = deadPort();
         try (TestUpstream up = ok();
-             TestProxy proxy = TestProxy.start("listen: 127.0.0.1:0\noutlier-consecutive-failures: 3\nupstreams:\n"
-                     + "  stable: { endpoints: [127.0.0.1:" + up.port() + "] }\n"
-                     + "  canary: { endpoints: [127.0.0.1:" + dead + "], fallback: none }\n"
-                     + "rollouts:\n  - name: web\n    baseline: stable\n    variants: { stable: stable, canary: canary }\n"
-                     + "    split: { canary: 100% }\n");
+             TestProxy proxy = TestProxy.start(Configs.twoVariants(up.port(),
+                     "{ endpoints: [127.0.0.1:" + dead + "], fallback: none }", 100, "outlier-consecutive-failures: 3\n"));
              RawHttp c = RawHttp.connect(proxy.port())) {
             List<Integer> statuses = new ArrayList<>();
             for (int i = 0; i < 5; i++) {

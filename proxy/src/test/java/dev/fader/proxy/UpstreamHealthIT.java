@@ -6,6 +6,7 @@ import dev.fader.feedback.Outcome;
 import dev.fader.feedback.WindowSnapshot;
 import dev.fader.testing.AnswerHandler;
 import dev.fader.testing.AnswerHandler.Answer;
+import dev.fader.testing.Configs;
 import dev.fader.testing.TestProxy;
 import dev.fader.testing.TestUpstream;
 import io.netty.channel.ChannelHandler;
@@ -25,13 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamHealthIT {
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    static String twoVariants(int stable, String canaryPool, String extra) {
-        return "listen: 127.0.0.1:0\n" + extra + "upstreams:\n  stable: { endpoints: [127.0.0.1:" + stable + "] }\n"
-                + "  canary: " + canaryPool + "\n"
-                + "rollouts:\n  - name: web\n    baseline: stable\n    variants: { stable: stable, canary: canary }\n"
-                + "    user-key: [header:X-User-Id]\n    explain: true\n    split: { canary: 50% }\n";
-    }
 
     static String variantOf(HttpResponse<?> r) {
         return r.headers().firstValue("X-Fader-Decision").orElseThrow().replaceAll(".*variant=([^;]+);.*", "$1");
@@ -53,8 +47,8 @@ class UpstreamHealthIT {
              })});
              // Ejection after 3 failures in a row, 10 s of the proxy's ticker, which moves 1 s per request:
              // the canary is ejected many times within the run, whatever the machine's speed.
-             TestProxy proxy = TestProxy.start(twoVariants(stable.port(), "{ endpoints: [127.0.0.1:" + canary.port() + "] }",
-                     "outlier-consecutive-failures: 3\n"), clock::get)) {
+             TestProxy proxy = TestProxy.start(Configs.twoVariants(stable.port(),
+                     "{ endpoints: [127.0.0.1:" + canary.port() + "] }", 50, "outlier-consecutive-failures: 3\n"), clock::get)) {
             int canaryUsers = 0;
             for (int i = 0; i < 2000; i++) {
                 clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
@@ -82,7 +76,8 @@ class UpstreamHealthIT {
         }
         try (TestUpstream stable = TestUpstream.start(() -> new ChannelHandler[] {
                 new AnswerHandler(uri -> new Answer(200, "stable"))});
-             TestProxy proxy = TestProxy.start(twoVariants(stable.port(), "{ endpoints: [127.0.0.1:" + refusing + "] }", ""))) {
+             TestProxy proxy = TestProxy.start(Configs.twoVariants(stable.port(),
+                     "{ endpoints: [127.0.0.1:" + refusing + "] }", 50, ""))) {
             int canaryUsers = 0;
             for (int i = 0; i < 300; i++) {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(proxy.uri("/")).header("X-User-Id", "u" + i)

@@ -37,4 +37,16 @@ public final class Configs {
                     variants: { stable: stable, canary: canary, other: other }
                 """ + rolloutBody.stripIndent().lines().map(l -> "    " + l).reduce("", (a, b) -> a + b + "\n");
     }
+
+    /**
+     * A proxy file with a {@code stable} pool on {@code stablePort} and a {@code canary} pool written as
+     * {@code canaryPool} (a flow mapping), one rollout {@code web} splitting X-User-Id users
+     * {@code canaryPercent}% to the canary with {@code explain: true}, and {@code topLevel} lines added on top.
+     */
+    public static String twoVariants(int stablePort, String canaryPool, int canaryPercent, String topLevel) {
+        return "listen: 127.0.0.1:0\n" + topLevel + "upstreams:\n  stable: { endpoints: [127.0.0.1:" + stablePort + "] }\n"
+                + "  canary: " + canaryPool + "\n"
+                + "rollouts:\n  - name: web\n    baseline: stable\n    variants: { stable: stable, canary: canary }\n"
+                + "    user-key: [header:X-User-Id]\n    explain: true\n    split: { canary: " + canaryPercent + "% }\n";
+    }
 }

@@ -1,7 +1,6 @@
 package dev.fader.testing;
 
 import dev.fader.config.Address;
-import dev.fader.config.ConfigLoader;
 import dev.fader.config.FaderConfig;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.Outcome;
@@ -9,7 +8,6 @@ import dev.fader.feedback.WindowSnapshot;
 import dev.fader.proxy.ProxyServer;
 import dev.fader.routing.RoutingTable;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -41,7 +39,7 @@ public final class TestProxy implements AutoCloseable {
 
     /** {@code nanos} drives outlier ejection's backoffs, so tests decide how long an ejection lasts in requests. */
     public static TestProxy start(String yaml, LongSupplier nanos) throws Exception {
-        return new TestProxy(ConfigLoader.parse(Path.of("test.yaml"), yaml), 2, nanos);
+        return new TestProxy(Configs.parse(yaml), 2, nanos);
     }
 
     public int port() {
