@@ -122,10 +122,12 @@ public final class ProxyMetrics implements OutcomeSink {
                 if (endpointGauges.add(u.name() + '\u0000' + a)) {
                     Gauge.builder("fader.endpoint.healthy", () -> {
                         ProxyServer p = proxy;
-                        return p == null ? Double.NaN : p.healthValue(u.name(), a);
+                        UpstreamConfig now = table.get().upstream(u.name());
+                        boolean current = now != null && now.endpoints().contains(a); // a reload may drop it
+                        return p == null || !current ? Double.NaN : p.healthValue(u.name(), a);
                     }).tags("upstream", u.name(), "endpoint", a.toString())
                             .description("1: the endpoint serves and has shown it can; 0: failing its health check"
-                                    + " or ejected; NaN: first check pending").register(registry);
+                                    + " or ejected; NaN: first check pending, or no longer in the pool").register(registry);
                 }
             }
         }
