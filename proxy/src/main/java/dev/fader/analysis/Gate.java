@@ -1,22 +1,16 @@
 package dev.fader.analysis;
 
 /**
- * One analysis gate of a step: the canary's rate of some bad event (errors, slow requests, negative
- * feedback) against what the baseline's rate tolerates: max(ratio x baseline, baseline + increase).
+ * What one analysis gate (errors, slow answers, negative feedback) has seen over the rollout so far, and
+ * whether its {@link Comparison} has shown the canary beyond tolerance, max(ratio x baseline, baseline +
+ * increase), with evidence of at least {@code 1 / alpha} for this gate's share of the rollout's alpha.
  */
 public record Gate(String name, long canaryTrials, long canaryEvents, long baselineTrials, long baselineEvents,
-        double tolerated, double logEvidence, boolean failed) {
+        double ratio, double increase, double logEvidence, double alpha, boolean failed) {
 
-    /**
-     * Judges a gate. The baseline's rate is estimated as (events + 1) / (trials + 2), which leans high
-     * on little data so that an unlucky quiet start of the baseline cannot make the canary look bad.
-     */
-    public static Gate judge(String name, long nc, long kc, long nb, long kb, double ratio, double increase,
-            double alpha) {
-        double baseline = (kb + 1.0) / (nb + 2.0);
-        double tolerated = Math.min(0.98, Math.max(ratio * baseline, baseline + increase));
-        double evidence = MixtureEvidence.logEvidence(nc, kc, tolerated);
-        return new Gate(name, nc, kc, nb, kb, tolerated, evidence, evidence >= Math.log(1 / alpha));
+    static Gate of(String name, Comparison c, double ratio, double increase, double alpha) {
+        return new Gate(name, c.canaryTrials(), c.canaryEvents(), c.baselineTrials(), c.baselineEvents(), ratio,
+                increase, c.logEvidenceWorse(), alpha, c.degraded(alpha));
     }
 
     public double canaryRate() {
@@ -29,9 +23,9 @@ public record Gate(String name, long canaryTrials, long canaryEvents, long basel
 
     /** Evidence as a plain statement for logs, events and /status. */
     public String describe() {
-        return String.format("%s: canary %d/%d (%.2f%%) vs baseline %d/%d (%.2f%%), tolerated %.2f%%, evidence %.3g%s",
-                name, canaryEvents, canaryTrials, 100 * canaryRate(), baselineEvents, baselineTrials,
-                100 * baselineRate(), 100 * tolerated, Math.exp(Math.min(700, logEvidence)),
-                failed ? " >= 1/alpha: FAILED" : "");
+        return String.format("%s: canary %d/%d (%.2f%%) vs baseline %d/%d (%.2f%%), tolerated max(%.3gx, +%.2f points),"
+                + " evidence %.3g of %.3g needed%s", name, canaryEvents, canaryTrials, 100 * canaryRate(), baselineEvents,
+                baselineTrials, 100 * baselineRate(), ratio, 100 * increase, Math.exp(Math.min(700, logEvidence)),
+                1 / alpha, failed ? ": FAILED" : "");
     }
 }

@@ -17,6 +17,12 @@ import java.util.concurrent.atomic.LongAdder;
  * catch-all layer; it advances only when its minimum time and requests are met and no gate failed, holds
  * otherwise, and on a failed gate rolls back (canary to 0 except for force layers) or pauses.
  * Counters are per step, fed by outcomes; {@link #tick} is called by {@link Controllers} with the time.
+ *
+ * <p>The gates judge the whole rollout, not each step apart: every tick feeds what the step saw since
+ * the last one, with the step's share, to one {@link Comparison} per gate, which stays valid as the share
+ * moves. The rollout's {@code alpha} is split evenly over its gates, so the chance that a canary within
+ * tolerance is ever aborted by the analysis is at most {@code alpha} for the whole rollout. Only the
+ * catch-all layer's traffic is compared: it is the only traffic split at random.
  */
 public final class RolloutController {
     private final RolloutConfig rollout;
@@ -26,6 +32,12 @@ public final class RolloutController {
     private volatile RolloutState state;
     private volatile StepCounters counters = new StepCounters();
     private volatile List<Gate> gates = List.of();
+    private final String splitLayer;
+    private final double increase;
+    private final double gateAlpha;
+    private final Comparison errors;
+    private final Comparison slow;
+    private final Comparison negative;
 
     RolloutController(RolloutConfig rollout, String canary, RolloutState state) {
         this.rollout = rollout;
@@ -33,6 +45,13 @@ public final class RolloutController {
         this.canary = canary;
         this.slowNanos = p.slowThreshold().toNanos();
         this.state = state;
+        this.splitLayer = rollout.layers().stream().filter(l -> l.isCatchAll()).map(l -> l.name()).reduce((a, b) -> b)
+                .orElse("");
+        this.increase = p.maxErrorIncreaseBasisPoints() / 10_000.0;
+        this.gateAlpha = p.alpha() / (p.feedbackGate() ? 3 : 2);
+        this.errors = new Comparison(p.maxErrorRatio(), increase);
+        this.slow = new Comparison(p.maxErrorRatio(), increase);
+        this.negative = p.feedbackGate() ? new Comparison(p.maxErrorRatio(), increase) : null;
     }
 
     public String name() {
@@ -85,7 +104,12 @@ public final class RolloutController {
 
     void record(Outcome o) {
         boolean isCanary = o.variant().equals(canary);
-        if (!isCanary && !o.variant().equals(rollout.baseline()) || !o.judgesVariant()) {
+        if (!isCanary && !o.variant().equals(rollout.baseline()) || !o.route().layer().equals(splitLayer)) {
+            return;
+        }
+        // A client that gave up after the slow threshold was kept waiting by the variant: slow, never an error.
+        boolean abortedSlow = o.kind() == Outcome.Kind.CLIENT_ABORT && o.totalNanos() > slowNanos;
+        if (!o.judgesVariant() && !abortedSlow) {
             return;
         }
         StepCounters c = counters;
@@ -94,7 +118,8 @@ public final class RolloutController {
         if (o.kind().isError()) {
             s.errors.increment();
         }
-        if (o.variantLatencyNanos() > slowNanos) {
+        long responsiveness = o.firstByteNanos() >= 0 ? o.firstByteNanos() : o.totalNanos(); // not answer length
+        if (abortedSlow || (!o.route().fallback() && responsiveness > slowNanos)) {
             s.slow.increment();
         }
     }
@@ -193,18 +218,38 @@ public final class RolloutController {
         return next;
     }
 
+    /**
+     * Feeds what the step saw since the last tick to the rollout's comparisons, at the step's share, then
+     * judges each gate. A request routed at the previous, smaller share that finishes after the step moved
+     * is counted at the new one; a canary bad event then looks less surprising than it was, so this errs
+     * toward not aborting (steps only ever raise the share).
+     */
     private List<Gate> judge(StepCounters c) {
+        double share = weight() / 10_000.0;
+        Side cs = c.canary;
+        Side bs = c.baseline;
+        long nc = cs.requests.sum();
+        long nb = bs.requests.sum();
+        long ec = cs.errors.sum();
+        long eb = bs.errors.sum();
+        long sc = cs.slow.sum();
+        long sb = bs.slow.sum();
+        long fc = cs.negative.sum() + cs.positive.sum();
+        long fb = bs.negative.sum() + bs.positive.sum();
+        long xc = cs.negative.sum();
+        long xb = bs.negative.sum();
+        errors.add(nc - c.fed[0], ec - c.fed[1], nb - c.fed[2], eb - c.fed[3], share);
+        slow.add(nc - c.fed[0], sc - c.fed[4], nb - c.fed[2], sb - c.fed[5], share);
+        if (negative != null) {
+            negative.add(fc - c.fed[6], xc - c.fed[7], fb - c.fed[8], xb - c.fed[9], share);
+        }
+        long[] now = {nc, ec, nb, eb, sc, sb, fc, xc, fb, xb};
+        System.arraycopy(now, 0, c.fed, 0, now.length);
         List<Gate> out = new ArrayList<>(3);
-        double increase = p.maxErrorIncreaseBasisPoints() / 10_000.0;
-        out.add(Gate.judge("errors", c.canary.requests.sum(), c.canary.errors.sum(), c.baseline.requests.sum(),
-                c.baseline.errors.sum(), p.maxErrorRatio(), increase, p.alpha()));
-        out.add(Gate.judge("slow>" + Durations.format(p.slowThreshold()), c.canary.requests.sum(), c.canary.slow.sum(),
-                c.baseline.requests.sum(), c.baseline.slow.sum(), p.maxErrorRatio(), increase, p.alpha()));
-        if (p.feedbackGate()) {
-            long cn = c.canary.negative.sum();
-            long bn = c.baseline.negative.sum();
-            out.add(Gate.judge("negative-feedback", cn + c.canary.positive.sum(), cn, bn + c.baseline.positive.sum(), bn,
-                    p.maxErrorRatio(), increase, p.alpha()));
+        out.add(Gate.of("errors", errors, p.maxErrorRatio(), increase, gateAlpha));
+        out.add(Gate.of("slow>" + Durations.format(p.slowThreshold()), slow, p.maxErrorRatio(), increase, gateAlpha));
+        if (negative != null) {
+            out.add(Gate.of("negative-feedback", negative, p.maxErrorRatio(), increase, gateAlpha));
         }
         return out;
     }
@@ -213,6 +258,7 @@ public final class RolloutController {
     private static final class StepCounters {
         final Side canary = new Side();
         final Side baseline = new Side();
+        final long[] fed = new long[10]; // the counts already handed to the comparisons (tick thread only)
     }
 
     private static final class Side {

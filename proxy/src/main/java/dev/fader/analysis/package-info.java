@@ -1,5 +1,5 @@
 /**
- * Progressive delivery: per-step gates judged by an anytime-valid test ({@link dev.fader.analysis.MixtureEvidence}),
+ * Progressive delivery: gates judged over the whole rollout by an anytime-valid comparison ({@link dev.fader.analysis.Comparison}),
  * and the controllers that move the weights; start at {@link dev.fader.analysis.Controllers}.
  */
 package dev.fader.analysis;

@@ -57,9 +57,10 @@ public final class Demo {
                     listen: 127.0.0.1:%d
                     admin: 127.0.0.1:0
                     access-log: "off"
-                    # A canary failing half its requests is aborted after a handful (ejected ones go to stable and
-                    # are not its answers): the verdict must be allowed to speak on few of them.
-                    feedback: { window: 1m, log-interval: 1h, min-requests: 3 }
+                    feedback: { window: 1m, log-interval: 1h, min-requests: 20 }
+                    # The demo shows the analysis acting on the canary's own answers; outlier ejection would send
+                    # its users to stable after five failures in a row and leave the gates nothing to judge.
+                    outlier-consecutive-failures: 0
                     upstreams:
                       stable: { endpoints: [127.0.0.1:%d] }
                       canary: { endpoints: [127.0.0.1:%d] }
