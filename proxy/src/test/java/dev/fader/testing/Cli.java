@@ -14,14 +14,18 @@ public final class Cli {
     }
 
     public static synchronized Result run(String... args) {
-        PrintStream saved = System.out;
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        PrintStream both = new PrintStream(buf, true, StandardCharsets.UTF_8); // stdout and stderr, as a terminal shows them
+        System.setOut(both);
+        System.setErr(both);
         try {
             int status = Main.execute(args);
             return new Result(status, buf.toString(StandardCharsets.UTF_8));
         } finally {
-            System.setOut(saved);
+            System.setOut(savedOut);
+            System.setErr(savedErr);
         }
     }
 }
