@@ -3,6 +3,7 @@ package dev.fader.admin;
 import dev.fader.analysis.Controllers;
 import dev.fader.config.Address;
 import dev.fader.feedback.FeedbackWindows;
+import dev.fader.feedback.Verdicts;
 import dev.fader.metrics.ProxyMetrics;
 import dev.fader.routing.RoutingTable;
 import java.util.List;
@@ -24,6 +25,9 @@ public interface AdminApi {
 
     /** Manual control of a progressive rollout; returns null when {@code rollout} is unknown. */
     ControlResult control(String rollout, String action);
+
+    /** The decision engine: every variant's verdict. */
+    Verdicts verdicts();
 
     /** Progressive rollout controllers, for /status. */
     Controllers controllers();

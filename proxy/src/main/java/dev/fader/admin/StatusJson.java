@@ -46,7 +46,7 @@ final class StatusJson {
         reload.restartNeeded().forEach(w::value);
         w.endArray().endObject();
         w.name("rollouts").beginArray();
-        for (RolloutReport r : RolloutReport.of(table, windows)) {
+        for (RolloutReport r : RolloutReport.of(table, windows, api.verdicts())) {
             rollout(w, r, api.controllers().get(r.name()));
         }
         w.endArray();
@@ -133,8 +133,8 @@ final class StatusJson {
             }
             w.endObject();
             Verdict verdict = v.verdict();
-            w.field("verdict", verdict.status().name()).field("pValue", verdict.pValue())
-                    .field("verdictReason", verdict.reason()).endObject();
+            w.field("verdict", verdict.status().name()).field("evidence", verdict.evidence())
+                    .field("evidenceNeeded", verdict.needed()).field("verdictReason", verdict.reason()).endObject();
         }
         w.endObject();
         w.name("sampleRatio").beginObject().field("mismatch", r.sampleRatioMismatch())

@@ -32,12 +32,7 @@ public final class RolloutController {
     private volatile RolloutState state;
     private volatile StepCounters counters = new StepCounters();
     private volatile List<Gate> gates = List.of();
-    private final String splitLayer;
-    private final double increase;
-    private final double gateAlpha;
-    private final Comparison errors;
-    private final Comparison slow;
-    private final Comparison negative;
+    private final SplitJudge judge;
 
     RolloutController(RolloutConfig rollout, String canary, RolloutState state) {
         this.rollout = rollout;
@@ -45,13 +40,9 @@ public final class RolloutController {
         this.canary = canary;
         this.slowNanos = p.slowThreshold().toNanos();
         this.state = state;
-        this.splitLayer = rollout.layers().stream().filter(l -> l.isCatchAll()).map(l -> l.name()).reduce((a, b) -> b)
-                .orElse("");
-        this.increase = p.maxErrorIncreaseBasisPoints() / 10_000.0;
-        this.gateAlpha = p.alpha() / (p.feedbackGate() ? 3 : 2);
-        this.errors = new Comparison(p.maxErrorRatio(), increase);
-        this.slow = new Comparison(p.maxErrorRatio(), increase);
-        this.negative = p.feedbackGate() ? new Comparison(p.maxErrorRatio(), increase) : null;
+        this.judge = new SplitJudge(canary, rollout.baseline(), splitLayer(rollout), slowNanos,
+                "slow>" + Durations.format(p.slowThreshold()), p.maxErrorRatio(), p.maxErrorIncreaseBasisPoints() / 10_000.0,
+                p.alpha(), p.feedbackGate());
     }
 
     public String name() {
@@ -103,33 +94,23 @@ public final class RolloutController {
     }
 
     void record(Outcome o) {
-        boolean isCanary = o.variant().equals(canary);
-        if (!isCanary && !o.variant().equals(rollout.baseline()) || !o.route().layer().equals(splitLayer)) {
-            return;
-        }
-        // A client that gave up after the slow threshold was kept waiting by the variant: slow, never an error.
-        boolean abortedSlow = o.kind() == Outcome.Kind.CLIENT_ABORT && o.totalNanos() > slowNanos;
-        if (!o.judgesVariant() && !abortedSlow) {
-            return;
-        }
-        StepCounters c = counters;
-        Side s = isCanary ? c.canary : c.baseline;
-        s.requests.increment();
-        if (o.kind().isError()) {
-            s.errors.increment();
-        }
-        long responsiveness = o.firstByteNanos() >= 0 ? o.firstByteNanos() : o.totalNanos(); // not answer length
-        if (abortedSlow || (!o.route().fallback() && responsiveness > slowNanos)) {
-            s.slow.increment();
+        if (judge.record(o)) {
+            Side side = o.variant().equals(canary) ? counters.canary : counters.baseline;
+            side.requests.increment(); // the step's own count, for its minimum
         }
     }
 
+    /** The name of the rollout's catch-all layer: the only traffic split at random. */
+    static String splitLayer(RolloutConfig r) {
+        return r.layers().stream().filter(l -> l.isCatchAll()).map(l -> l.name()).reduce((a, b) -> b).orElse("");
+    }
+
+    SplitJudge judge() {
+        return judge;
+    }
+
     void feedback(String variant, boolean positive) {
-        StepCounters c = counters;
-        Side s = variant.equals(canary) ? c.canary : variant.equals(rollout.baseline()) ? c.baseline : null;
-        if (s != null) {
-            (positive ? s.positive : s.negative).increment();
-        }
+        judge.feedback(variant, positive);
     }
 
     /** One look at the evidence; returns the new state when it changed (to persist, publish, notify). */
@@ -139,7 +120,7 @@ public final class RolloutController {
             return null;
         }
         StepCounters c = counters;
-        List<Gate> g = judge(c);
+        List<Gate> g = judge.tick(weight() / 10_000.0);
         gates = g;
         for (Gate gate : g) {
             if (gate.failed()) {
@@ -218,54 +199,13 @@ public final class RolloutController {
         return next;
     }
 
-    /**
-     * Feeds what the step saw since the last tick to the rollout's comparisons, at the step's share, then
-     * judges each gate. A request routed at the previous, smaller share that finishes after the step moved
-     * is counted at the new one; a canary bad event then looks less surprising than it was, so this errs
-     * toward not aborting (steps only ever raise the share).
-     */
-    private List<Gate> judge(StepCounters c) {
-        double share = weight() / 10_000.0;
-        Side cs = c.canary;
-        Side bs = c.baseline;
-        long nc = cs.requests.sum();
-        long nb = bs.requests.sum();
-        long ec = cs.errors.sum();
-        long eb = bs.errors.sum();
-        long sc = cs.slow.sum();
-        long sb = bs.slow.sum();
-        long fc = cs.negative.sum() + cs.positive.sum();
-        long fb = bs.negative.sum() + bs.positive.sum();
-        long xc = cs.negative.sum();
-        long xb = bs.negative.sum();
-        errors.add(nc - c.fed[0], ec - c.fed[1], nb - c.fed[2], eb - c.fed[3], share);
-        slow.add(nc - c.fed[0], sc - c.fed[4], nb - c.fed[2], sb - c.fed[5], share);
-        if (negative != null) {
-            negative.add(fc - c.fed[6], xc - c.fed[7], fb - c.fed[8], xb - c.fed[9], share);
-        }
-        long[] now = {nc, ec, nb, eb, sc, sb, fc, xc, fb, xb};
-        System.arraycopy(now, 0, c.fed, 0, now.length);
-        List<Gate> out = new ArrayList<>(3);
-        out.add(Gate.of("errors", errors, p.maxErrorRatio(), increase, gateAlpha));
-        out.add(Gate.of("slow>" + Durations.format(p.slowThreshold()), slow, p.maxErrorRatio(), increase, gateAlpha));
-        if (negative != null) {
-            out.add(Gate.of("negative-feedback", negative, p.maxErrorRatio(), increase, gateAlpha));
-        }
-        return out;
-    }
-
-    /** What one step has seen of each side; replaced whole when the step changes. */
+    /** What one step has seen of each side, for its minimums; replaced whole when the step changes. */
     private static final class StepCounters {
         final Side canary = new Side();
         final Side baseline = new Side();
-        final long[] fed = new long[10]; // the counts already handed to the comparisons (tick thread only)
     }
 
     private static final class Side {
         final LongAdder requests = new LongAdder();
-        final LongAdder errors = new LongAdder();
-        final LongAdder slow = new LongAdder();
-        final LongAdder positive = new LongAdder();
-        final LongAdder negative = new LongAdder();
     }
 }

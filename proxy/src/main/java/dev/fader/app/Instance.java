@@ -3,12 +3,14 @@ package dev.fader.app;
 import dev.fader.admin.AdminApi;
 import dev.fader.admin.AdminServer;
 import dev.fader.analysis.Controllers;
+import dev.fader.analysis.Engine;
 import dev.fader.config.Address;
 import dev.fader.config.FaderConfig;
 import dev.fader.feedback.AccessLog;
 import dev.fader.feedback.FeedbackLog;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.OutcomeSink;
+import dev.fader.feedback.Verdicts;
 import dev.fader.metrics.ProxyMetrics;
 import dev.fader.proxy.EndpointHealth;
 import dev.fader.proxy.ProxyServer;
@@ -43,6 +45,7 @@ public final class Instance implements AdminApi, AutoCloseable {
     private final ProxyServer proxy;
     private final FeedbackLog feedbackLog;
     private final Controllers controllers;
+    private final Engine engine;
     private final Reloader reloader;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fader-progressive");
@@ -73,15 +76,17 @@ public final class Instance implements AdminApi, AutoCloseable {
                 (name, state) -> metrics.transition(name, state.phase().label()));
         controllers.reconcile(config);
         this.accessLog = AccessLog.open(config.accessLog());
-        OutcomeSink sink = windows.and(metrics).and(controllers);
+        RoutingTable first = RoutingTable.compile(config, epoch.get(), controllers.overrides());
+        this.engine = new Engine(controllers, config.feedback(), first);
+        OutcomeSink sink = windows.and(metrics).and(controllers).and(engine);
         if (accessLog != null) {
             sink = sink.and(accessLog);
         }
-        this.proxy = new ProxyServer(RoutingTable.compile(config, epoch.get(), controllers.overrides()), sink, threads);
+        this.proxy = new ProxyServer(first, sink, threads);
         self[0] = proxy;
         metrics.bindProxy(proxy);
         metrics.tableChanged(proxy.table());
-        this.feedbackLog = new FeedbackLog(proxy::table, windows);
+        this.feedbackLog = new FeedbackLog(proxy::table, windows, engine);
         this.reloader = new Reloader(configPath, epoch, proxy::table, controllers, this::publish);
         this.lastReload = new ReloadStatus(true, epoch.get(), System.currentTimeMillis(), List.of(), List.of(), List.of());
         if (autoTick) {
@@ -96,6 +101,7 @@ public final class Instance implements AdminApi, AutoCloseable {
     synchronized void publish(RoutingTable next) {
         RoutingTable before = proxy.table();
         proxy.swap(next);
+        engine.follow(next);
         metrics.tableChanged(next);
         ReloadImpact.changedRollouts(before, next).forEach(windows::forgetUsers);
     }
@@ -106,6 +112,7 @@ public final class Instance implements AdminApi, AutoCloseable {
             if (controllers.tick()) {
                 publishControllerWeights();
             }
+            engine.tick();
         } catch (RuntimeException e) {
             log.error("progressive tick failed", e);
         }
@@ -191,6 +198,11 @@ public final class Instance implements AdminApi, AutoCloseable {
     }
 
     @Override
+    public Verdicts verdicts() {
+        return engine;
+    }
+
+    @Override
     public Controllers controllers() {
         return controllers;
     }
@@ -199,6 +211,7 @@ public final class Instance implements AdminApi, AutoCloseable {
     public void explicitFeedback(String rollout, String variant, boolean positive, Double score) {
         windows.feedback(rollout, variant, positive, score);
         controllers.feedback(rollout, variant, positive);
+        engine.feedback(rollout, variant, positive);
     }
 
     @Override

@@ -99,7 +99,7 @@ public final class Demo {
                         : System.nanoTime() + settings.duration().toNanos();
                 while (System.nanoTime() < end) {
                     Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                    print(RolloutReport.of(fader.table(), fader.windows()).get(0), fader.controllers().get("demo"));
+                    print(RolloutReport.of(fader.table(), fader.windows(), fader.verdicts()).get(0), fader.controllers().get("demo"));
                 }
             }
         } finally {
@@ -141,12 +141,12 @@ public final class Demo {
             b.append("\033[H\033[2J");
         }
         b.append(String.format("%-8s %9s %8s %7s %7s %9s  %s%n", "variant", "requests", "err-rate", "p50ms", "p99ms",
-                "fallbacks", "verdict (last minute, canary vs stable)"));
+                "fallbacks", "verdict (canary vs stable, whole rollout)"));
         for (RolloutReport.Variant v : report.variants()) {
             WindowSnapshot w = v.window();
             String verdict = v.verdict().status() == Verdict.Status.BASELINE ? "baseline"
-                    : v.verdict().status() + (Double.isNaN(v.verdict().pValue()) ? ""
-                    : String.format(" (p=%.2g)", v.verdict().pValue()));
+                    : v.verdict().status() + (Double.isNaN(v.verdict().evidence()) ? ""
+                    : String.format(" (evidence %.3g of %.3g)", v.verdict().evidence(), v.verdict().needed()));
             b.append(String.format("%-8s %9d %7.2f%% %7.1f %7.1f %9d  %s%n", v.name(), w.requests(),
                     100 * w.errorRate(), w.p50Millis(), w.p99Millis(), w.fallbacks(), verdict));
         }

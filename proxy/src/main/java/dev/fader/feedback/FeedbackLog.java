@@ -18,12 +18,12 @@ public final class FeedbackLog implements AutoCloseable {
         return t;
     });
 
-    public FeedbackLog(Supplier<RoutingTable> table, FeedbackWindows windows) {
+    public FeedbackLog(Supplier<RoutingTable> table, FeedbackWindows windows, Verdicts verdicts) {
         long every = windows.settings().logInterval().toMillis();
         String window = Durations.format(windows.settings().window());
         timer.scheduleAtFixedRate(() -> {
             try {
-                for (RolloutReport r : RolloutReport.of(table.get(), windows)) {
+                for (RolloutReport r : RolloutReport.of(table.get(), windows, verdicts)) {
                     if (r.sampleRatioMismatch()) {
                         log.warn(r.logLine(window));
                     } else {

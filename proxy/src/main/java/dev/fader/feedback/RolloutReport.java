@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * What an operator wants to know about one rollout over the current window: each variant's numbers
- * and verdict against the baseline, the layers' shares, and the sample-ratio check of each split layer.
+ * and its verdict from the decision engine, the layers' shares, and the sample-ratio check of each split layer.
  */
 public record RolloutReport(String name, String baseline, List<Layer> layers, List<Variant> variants,
         List<SampleRatio> sampleRatios) {
@@ -22,22 +22,21 @@ public record RolloutReport(String name, String baseline, List<Layer> layers, Li
     public record Variant(String name, String upstream, WindowSnapshot window, Verdict verdict) {
     }
 
-    public static List<RolloutReport> of(RoutingTable table, FeedbackWindows windows) {
-        CanaryJudge judge = new CanaryJudge(windows.settings().minRequests(), windows.settings().tolerance(),
-                windows.settings().alpha());
+    /** Every rollout of {@code table}: its numbers over the window, its verdicts from {@code verdicts}. */
+    public static List<RolloutReport> of(RoutingTable table, FeedbackWindows windows, Verdicts verdicts) {
         List<RolloutReport> out = new ArrayList<>();
         for (CompiledRollout r : table.rollouts()) {
-            out.add(of(r, windows, judge));
+            out.add(of(r, windows, verdicts));
         }
         return out;
     }
 
-    static RolloutReport of(CompiledRollout r, FeedbackWindows windows, CanaryJudge judge) {
+    static RolloutReport of(CompiledRollout r, FeedbackWindows windows, Verdicts verdicts) {
         WindowSnapshot base = windows.snapshot(r.name(), r.baseline());
         List<Variant> variants = new ArrayList<>();
         for (Map.Entry<String, String> v : r.variants().entrySet()) {
             WindowSnapshot w = v.getKey().equals(r.baseline()) ? base : windows.snapshot(r.name(), v.getKey());
-            Verdict verdict = v.getKey().equals(r.baseline()) ? Verdict.baseline() : judge.judge(w, base);
+            Verdict verdict = v.getKey().equals(r.baseline()) ? Verdict.baseline() : verdicts.of(r.name(), v.getKey());
             variants.add(new Variant(v.getKey(), v.getValue(), w, verdict));
         }
         List<Layer> layers = new ArrayList<>();
@@ -78,8 +77,8 @@ public record RolloutReport(String name, String baseline, List<Layer> layers, Li
             }
             if (v.verdict().status() != Verdict.Status.BASELINE) {
                 b.append(" verdict=").append(v.verdict().status());
-                if (!Double.isNaN(v.verdict().pValue())) {
-                    b.append(String.format(" (p=%.3g)", v.verdict().pValue()));
+                if (!Double.isNaN(v.verdict().evidence())) {
+                    b.append(String.format(" (evidence %.3g of %.3g)", v.verdict().evidence(), v.verdict().needed()));
                 }
             }
         }
