@@ -24,6 +24,7 @@ public final class Engine implements OutcomeSink, Verdicts {
     private final FeedbackSettings settings;
     private volatile RoutingTable table;
     private volatile Map<String, Map<String, SplitJudge>> judges = Map.of();
+    private long ticks;
 
     public Engine(Controllers controllers, FeedbackSettings settings, RoutingTable initial) {
         this.controllers = controllers;
@@ -76,11 +77,17 @@ public final class Engine implements OutcomeSink, Verdicts {
     /** Feeds every static judge what arrived since the last tick, at its variant's share of the split now. */
     public synchronized void tick() {
         RoutingTable t = table;
+        boolean newPeriod = ++ticks % Math.max(1, settings.window().toSeconds()) == 0; // users count again each window
         judges.forEach((rollout, byVariant) -> {
             CompiledRollout r = t.rollout(rollout);
             CompiledLayer split = r == null ? null : r.layers().stream()
                     .filter(l -> l.name().equals(RolloutController.splitLayer(r.config()))).findFirst().orElse(null);
-            byVariant.forEach((variant, j) -> j.tick(split == null ? 0 : split.shareOf(variant) / 10_000.0));
+            byVariant.forEach((variant, j) -> {
+                j.tick(split == null ? 0 : split.shareOf(variant) / 10_000.0);
+                if (newPeriod) {
+                    j.newPeriod();
+                }
+            });
         });
     }
 

@@ -196,6 +196,7 @@ public final class RolloutController {
         RolloutState next = state.to(to, step, why, now);
         state = next;
         counters = new StepCounters();
+        judge.newPeriod();
         return next;
     }
 

@@ -4,6 +4,8 @@ import dev.fader.feedback.Outcome;
 import dev.fader.feedback.Verdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -30,6 +32,8 @@ final class SplitJudge {
     private final Side mine = new Side();
     private final Side base = new Side();
     private final long[] fed = new long[10]; // what the comparisons already have (tick thread only)
+    private volatile Set<Integer> erred = ConcurrentHashMap.newKeySet();
+    private volatile Set<Integer> slowed = ConcurrentHashMap.newKeySet();
     private volatile List<Gate> gates = List.of();
 
     SplitJudge(String variant, String baseline, String splitLayer, long slowNanos, String slowName, double ratio,
@@ -60,14 +64,22 @@ final class SplitJudge {
         }
         Side s = isMine ? mine : base;
         s.requests.increment();
-        if (o.kind().isError()) {
+        boolean keyed = o.route().bucket() >= 0;
+        if (o.kind().isError() && (!keyed || erred.add(o.route().keyHash()))) {
             s.errors.increment();
         }
         long responsiveness = o.firstByteNanos() >= 0 ? o.firstByteNanos() : o.totalNanos(); // not answer length
-        if (abortedSlow || (!o.route().fallback() && responsiveness > slowNanos)) {
+        if ((abortedSlow || (!o.route().fallback() && responsiveness > slowNanos))
+                && (!keyed || slowed.add(o.route().keyHash()))) {
             s.slow.increment();
         }
         return true;
+    }
+
+    /** A new period: every user may count one bad event again. */
+    void newPeriod() {
+        erred = ConcurrentHashMap.newKeySet();
+        slowed = ConcurrentHashMap.newKeySet();
     }
 
     void feedback(String of, boolean positive) {

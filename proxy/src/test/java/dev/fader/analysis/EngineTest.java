@@ -34,8 +34,12 @@ class EngineTest {
         return new Engine(controllers, config.feedback(), RoutingTable.compile(config, 1, controllers.overrides()));
     }
 
+    static int users;
+
+    /** A request of a new user each time (users are what the engine caps). */
     static Outcome outcome(String variant, String layer, boolean error) {
-        return OutcomeBuilder.outcome().route("web", variant, layer, 1, 1).status(error ? 500 : 200).build();
+        int user = ++users;
+        return OutcomeBuilder.outcome().route("web", variant, layer, user % 10_000, user).status(error ? 500 : 200).build();
     }
 
     /** {@code seconds} of {@code perSecond} requests at a 30% split, ticking once a second. */
@@ -109,7 +113,7 @@ class EngineTest {
                 boolean canary = rnd.nextDouble() < 0.30;
                 // the canary keeps its clients waiting: they give up after 2 s, past the slow threshold
                 Outcome o = canary && rnd.nextDouble() < 0.2
-                        ? OutcomeBuilder.outcome().route("web", "canary", "everyone", 1, 1).kind(Outcome.Kind.CLIENT_ABORT)
+                        ? OutcomeBuilder.outcome().route("web", "canary", "everyone", i, 1000 * s + i).kind(Outcome.Kind.CLIENT_ABORT)
                                 .millis(-1, 2000).build()
                         : outcome(canary ? "canary" : "stable", "everyone", false);
                 controllers.record(o);
@@ -125,5 +129,23 @@ class EngineTest {
         assertThat(sawFailure).as("slow client aborts fail the slow gate").isTrue();
         assertThat(controllers.get("web").gates()).anyMatch(g -> g.name().startsWith("slow") && g.failed());
         assertThat(controllers.get("web").state().phase()).isEqualTo(RolloutState.Phase.PAUSED);
+    }
+
+    @Test
+    void oneUserRetryingAFailingCallCountsOnceNotThirtyTimes() {
+        Engine e = engine(STATIC.replace("split: { canary: 30% }\nlayers", "layers"));
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int s = 0; s < 120; s++) {
+            for (int i = 0; i < 300; i++) {
+                boolean canary = rnd.nextDouble() < 0.30;
+                e.record(outcome(canary ? "canary" : "stable", "everyone", rnd.nextDouble() < 0.01));
+            }
+            for (int retry = 0; retry < 30; retry++) { // one canary user hammering a call that fails for them alone
+                e.record(OutcomeBuilder.outcome().route("web", "canary", "everyone", 42, 424242).status(500).build());
+            }
+            e.tick();
+        }
+        Verdict v = e.of("web", "canary");
+        assertThat(v.status()).as(v.reason()).isNotEqualTo(Verdict.Status.DEGRADED);
     }
 }

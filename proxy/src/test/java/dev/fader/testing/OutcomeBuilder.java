@@ -12,8 +12,8 @@ public final class OutcomeBuilder {
     private String rollout = "web";
     private String variant = "stable";
     private String layer = "everyone";
-    private int bucket = 1;
-    private int keyHash = 1;
+    private int bucket = -1; // no user key unless route() names one: such requests are never capped per user
+    private int keyHash;
     private String upstream;
     private String endpoint = "127.0.0.1:1";
     private boolean fallback;
