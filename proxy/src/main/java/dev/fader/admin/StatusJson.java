@@ -141,7 +141,8 @@ final class StatusJson {
                 .field("usersSampledOneIn", FeedbackWindows.sampledOneIn());
         w.name("layers").beginArray();
         for (SampleRatio s : r.sampleRatios()) {
-            w.beginObject().field("layer", s.layer()).field("pValue", s.pValue()).field("mismatch", s.mismatch());
+            w.beginObject().field("layer", s.layer()).field("evidence", s.evidence())
+                    .field("evidenceNeeded", 1 / SampleRatio.ALPHA).field("mismatch", s.mismatch());
             w.name("users").beginObject();
             s.users().forEach(w::field);
             w.endObject().endObject();

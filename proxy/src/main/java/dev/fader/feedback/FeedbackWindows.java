@@ -1,6 +1,5 @@
 package dev.fader.feedback;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fader.config.FeedbackSettings;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,7 +57,7 @@ public final class FeedbackWindows implements OutcomeSink {
         // keeps the split's proportions, and the cache is touched by one request in SAMPLE, not by every one.
         if (r.bucket() >= 0 && o.kind() != Outcome.Kind.CLIENT_ABORT && (r.keyHash() >>> SAMPLE_SHIFT) == 0) {
             DistinctUsers d = users.computeIfAbsent(o.rollout(), k -> new DistinctUsers(settings.window(),
-                    MAX_TRACKED_USERS, (Ticker) ticker::getAsLong));
+                    MAX_TRACKED_USERS, ticker));
             if (o.startedAtMillis() >= d.sinceMillis()) {
                 d.saw(r.keyHash(), r.layer(), r.variant());
             }

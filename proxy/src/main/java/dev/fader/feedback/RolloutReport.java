@@ -49,7 +49,7 @@ public record RolloutReport(String name, String baseline, List<Layer> layers, Li
                 }
                 Map<String, Long> users = windows.distinctUsers(r.name(), l.name());
                 if (!users.isEmpty()) {
-                    ratios.add(SampleRatio.test(l.name(), users, shares, windows.settings().minRequests()));
+                    ratios.add(SampleRatio.test(l.name(), users, shares));
                 }
             }
             layers.add(new Layer(l.name(), l.describeTest(), shares));

@@ -13,7 +13,6 @@ import dev.fader.routing.RoutingTable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -148,11 +147,14 @@ public final class ProxyMetrics implements OutcomeSink {
         }
     }
 
-    /** Binds Caffeine statistics of the distinct-user trackers created since the last call. */
+    /** Gauges of the distinct-user trackers created since the last call: users tracked, and whether full. */
     public void bindCaches(FeedbackWindows windows) {
         for (Map.Entry<String, DistinctUsers> e : windows.userTrackers().entrySet()) {
             if (boundCaches.add(e.getKey())) {
-                CaffeineCacheMetrics.monitor(registry, e.getValue().cache(), "fader_distinct_users_" + e.getKey());
+                DistinctUsers d = e.getValue();
+                Gauge.builder("fader.distinct.users.tracked", d::tracked).tag("rollout", e.getKey())
+                        .description("sampled distinct users counted this period for the sample-ratio check")
+                        .register(registry);
             }
         }
     }

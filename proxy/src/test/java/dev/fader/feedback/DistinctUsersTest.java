@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class DistinctUsersTest {
 
     @Test
-    void countsEachUserOnceAndForgetsThemAfterTheWindow() {
+    void countsEachUserOnceAndStartsOverEachPeriod() {
         AtomicLong now = new AtomicLong();
         DistinctUsers users = new DistinctUsers(Duration.ofMinutes(1), 1000, now::get);
         for (int round = 0; round < 3; round++) {
@@ -20,17 +20,23 @@ class DistinctUsersTest {
         }
         assertThat(users.users("everyone")).containsEntry("canary", 10L).containsEntry("stable", 90L);
         now.addAndGet(TimeUnit.SECONDS.toNanos(61));
-        assertThat(users.users("everyone")).containsEntry("canary", 0L).containsEntry("stable", 0L);
+        assertThat(users.users("everyone")).isEmpty();
     }
 
     @Test
-    void memoryIsBounded() {
-        DistinctUsers users = new DistinctUsers(Duration.ofMinutes(1), 500, () -> 0L);
+    void memoryIsBoundedWithoutEvictingAnyoneCountedThisPeriod() {
+        AtomicLong now = new AtomicLong();
+        DistinctUsers users = new DistinctUsers(Duration.ofMinutes(1), 500, now::get);
         for (int u = 0; u < 5000; u++) {
-            users.saw(u, "everyone", "stable");
+            users.saw(u, "everyone", u % 10 == 0 ? "canary" : "stable");
         }
-        users.cache().cleanUp();
-        assertThat(users.cache().estimatedSize()).isLessThanOrEqualTo(500);
-        assertThat(users.users("everyone").get("stable")).isLessThanOrEqualTo(500L);
+        assertThat(users.tracked()).isEqualTo(500);
+        assertThat(users.full()).isTrue();
+        // the first 500 users stay counted exactly: 50 canary, 450 stable, in the split's proportion
+        assertThat(users.users("everyone")).containsEntry("canary", 50L).containsEntry("stable", 450L);
+        users.saw(0, "everyone", "canary"); // a user already counted is not counted twice
+        assertThat(users.users("everyone")).containsEntry("canary", 50L);
+        now.addAndGet(TimeUnit.SECONDS.toNanos(60));
+        assertThat(users.full()).isFalse();
     }
 }
