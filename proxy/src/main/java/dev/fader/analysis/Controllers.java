@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +33,23 @@ public final class Controllers implements OutcomeSink {
     private final BiConsumer<String, RolloutState> onTransition;
     private final Webhooks webhooks = new Webhooks();
     private final Map<String, RolloutController> byName = new ConcurrentHashMap<>();
+    private final Function<String, String> splitProblem;
 
     /** {@code baseDir} resolves relative {@code state-dir}s (the config file's folder). */
     public Controllers(LongSupplier clockMillis, Path baseDir, BiConsumer<String, RolloutState> onTransition) {
+        this(clockMillis, baseDir, onTransition, rollout -> null);
+    }
+
+    /**
+     * {@code splitProblem} says, per rollout, why its split cannot be trusted (a sample-ratio mismatch), or
+     * null: a progressing rollout whose split is broken pauses, since its comparisons rest on that split.
+     */
+    public Controllers(LongSupplier clockMillis, Path baseDir, BiConsumer<String, RolloutState> onTransition,
+            Function<String, String> splitProblem) {
         this.clockMillis = clockMillis;
         this.baseDir = baseDir;
         this.onTransition = onTransition;
+        this.splitProblem = splitProblem;
     }
 
     /**
@@ -107,7 +119,8 @@ public final class Controllers implements OutcomeSink {
         boolean changed = false;
         for (RolloutController c : byName.values()) {
             int before = c.weight();
-            RolloutState s = c.tick(now);
+            String problem = c.state().phase() == RolloutState.Phase.PROGRESSING ? splitProblem.apply(c.name()) : null;
+            RolloutState s = problem != null ? c.pauseFor(problem, now) : c.tick(now);
             if (s != null) {
                 announce(c, s);
                 changed |= c.weight() != before || s.phase() == RolloutState.Phase.ABORTED;

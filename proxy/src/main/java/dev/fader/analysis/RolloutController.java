@@ -152,6 +152,11 @@ public final class RolloutController {
         return move(RolloutState.Phase.PROGRESSING, s.step() + 1, evidence + "; advancing to step " + (s.step() + 2), now);
     }
 
+    /** Pauses a progressing rollout whose split cannot be trusted: its evidence rests on that split. */
+    RolloutState pauseFor(String problem, long now) {
+        return move(RolloutState.Phase.PAUSED, state.step(), "paused: " + problem, now);
+    }
+
     /** Manual control; the new state, or null with {@code why} when the action does not apply. */
     RolloutState control(String action, long now, StringBuilder why) {
         RolloutState s = state;

@@ -10,6 +10,8 @@ import dev.fader.feedback.AccessLog;
 import dev.fader.feedback.FeedbackLog;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.OutcomeSink;
+import dev.fader.feedback.RolloutReport;
+import dev.fader.feedback.SampleRatio;
 import dev.fader.feedback.Verdicts;
 import dev.fader.metrics.ProxyMetrics;
 import dev.fader.proxy.EndpointHealth;
@@ -73,7 +75,7 @@ public final class Instance implements AdminApi, AutoCloseable {
         ProxyServer[] self = new ProxyServer[1];
         this.metrics = new ProxyMetrics(() -> self[0].table());
         this.controllers = new Controllers(clockMillis, base == null ? Path.of(".") : base,
-                (name, state) -> metrics.transition(name, state.phase().label()));
+                (name, state) -> metrics.transition(name, state.phase().label()), this::splitProblem);
         controllers.reconcile(config);
         this.accessLog = AccessLog.open(config.accessLog());
         RoutingTable first = RoutingTable.compile(config, epoch.get(), controllers.overrides());
@@ -104,6 +106,22 @@ public final class Instance implements AdminApi, AutoCloseable {
         engine.follow(next);
         metrics.tableChanged(next);
         ReloadImpact.changedRollouts(before, next).forEach(windows::forgetUsers);
+    }
+
+    /** Why a rollout's split cannot be trusted now (its sample-ratio check flags a mismatch), or null. */
+    private String splitProblem(String rollout) {
+        for (RolloutReport r : RolloutReport.of(proxy.table(), windows, Verdicts.NONE)) {
+            if (r.name().equals(rollout)) {
+                for (SampleRatio s : r.sampleRatios()) {
+                    if (s.mismatch()) {
+                        return String.format("sample ratio mismatch in layer %s: users %s for shares %s (basis points),"
+                                + " evidence %.3g of %.3g needed; check the split and the user key", s.layer(), s.users(),
+                                s.sharesBasisPoints(), s.evidence(), 1 / SampleRatio.ALPHA);
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** Lets the progressive controllers look at their evidence; publishes when a weight moved. */

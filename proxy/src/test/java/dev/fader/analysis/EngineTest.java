@@ -148,4 +148,23 @@ class EngineTest {
         Verdict v = e.of("web", "canary");
         assertThat(v.status()).as(v.reason()).isNotEqualTo(Verdict.Status.DEGRADED);
     }
+
+    @Test
+    void aRolloutWhoseSplitLooksBrokenPausesAndSaysWhy() {
+        FaderConfig config = Configs.parse(Configs.canary("""
+                split: { canary: 0% }
+                progressive:
+                  steps: [10%, 100%]
+                  step-min-duration: 1h
+                """));
+        String[] problem = {null};
+        Controllers controllers = new Controllers(() -> 0L, dir, (n, s) -> { }, rollout -> problem[0]);
+        controllers.reconcile(config);
+        controllers.tick();
+        assertThat(controllers.get("web").state().phase()).isEqualTo(RolloutState.Phase.PROGRESSING);
+        problem[0] = "sample ratio mismatch in layer everyone";
+        assertThat(controllers.tick()).as("a pause keeps the weight: nothing to republish").isFalse();
+        assertThat(controllers.get("web").state().phase()).isEqualTo(RolloutState.Phase.PAUSED);
+        assertThat(controllers.get("web").state().reason()).isEqualTo("paused: sample ratio mismatch in layer everyone");
+    }
 }
