@@ -15,11 +15,15 @@ import java.util.Map;
  * The one decision engine behind every verdict: {@code /status}, the feedback log and the demo read it,
  * the progressive gates are it. A progressive rollout's canary is judged by its controller's
  * {@link SplitJudge} (the same gates that promote or abort it); every other variant of a catch-all split
- * by a {@link SplitJudge} of its own on errors, tolerated up to {@code feedback.tolerance} x the
- * baseline's, at {@code feedback.alpha}. Variants reached only by force, allow-list or segment layers
+ * by a {@link SplitJudge} of its own on errors, tolerated up to max({@code feedback.tolerance} x the
+ * baseline's, the baseline's + {@link #STATIC_INCREASE}), at {@code feedback.alpha}: the additive margin
+ * is what lets two variants that hardly ever fail be shown within tolerance at all. Variants reached only by force, allow-list or segment layers
  * are shown but never judged: that traffic was not split at random.
  */
 public final class Engine implements OutcomeSink, Verdicts {
+    /** The additive margin of static splits: progressive delivery's default {@code max-error-increase}. */
+    static final double STATIC_INCREASE = 0.005;
+
     private final Controllers controllers;
     private final FeedbackSettings settings;
     private volatile RoutingTable table;
@@ -49,7 +53,7 @@ public final class Engine implements OutcomeSink, Verdicts {
                     continue; // only what the split gives away at random is judged
                 }
                 mine.put(v, kept != null ? kept : new SplitJudge(v, r.baseline(), layer, Long.MAX_VALUE, null,
-                        settings.tolerance(), 0, settings.alpha(), false));
+                        settings.tolerance(), STATIC_INCREASE, settings.alpha(), false));
             }
             after.put(r.name(), Map.copyOf(mine));
         }

@@ -55,7 +55,8 @@ public final class FeedbackWindows implements OutcomeSink {
         // The sample-ratio check follows one user in SAMPLE, chosen by the top bits of the salted key hash:
         // those bits barely touch the bucket (hash mod 10,000 stays uniform within 1/26,843), so the sample
         // keeps the split's proportions, and the cache is touched by one request in SAMPLE, not by every one.
-        if (r.bucket() >= 0 && o.kind() != Outcome.Kind.CLIENT_ABORT && (r.keyHash() >>> SAMPLE_SHIFT) == 0) {
+        // Client aborts count too: a variant that keeps users waiting until they give up still got them.
+        if (r.bucket() >= 0 && (r.keyHash() >>> SAMPLE_SHIFT) == 0) {
             DistinctUsers d = users.computeIfAbsent(o.rollout(), k -> new DistinctUsers(settings.window(),
                     MAX_TRACKED_USERS, ticker));
             if (o.startedAtMillis() >= d.sinceMillis()) {
