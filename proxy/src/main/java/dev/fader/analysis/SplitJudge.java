@@ -142,17 +142,23 @@ final class SplitJudge {
             return new Verdict(Verdict.Status.INSUFFICIENT_DATA, Double.NaN, Double.NaN, String.format(
                     "%d and %d randomly split requests so far (needs %d each)", nc, nb, minRequests));
         }
-        double weakest = Double.POSITIVE_INFINITY;
+        double weakestWithin = Double.POSITIVE_INFINITY;
+        double strongestWorse = Double.NEGATIVE_INFINITY;
         boolean allWithin = true;
         StringBuilder why = new StringBuilder();
         for (Gate gate : g) {
             allWithin &= gate.within();
-            weakest = Math.min(weakest, gate.logEvidenceWithin());
-            why.append(why.length() == 0 ? "" : "; ").append(gate.describeWithin());
+            weakestWithin = Math.min(weakestWithin, gate.logEvidenceWithin());
+            strongestWorse = Math.max(strongestWorse, gate.logEvidence());
+            why.append(why.length() == 0 ? "" : "; ").append(allWithin ? gate.describeWithin() : gate.describe());
         }
-        return new Verdict(allWithin ? Verdict.Status.HEALTHY : Verdict.Status.INCONCLUSIVE,
-                Math.exp(Math.min(700, weakest)), 2 / g.get(0).alpha(),
-                (allWithin ? "shown within tolerance: " : "neither shown yet: ") + why);
+        if (allWithin) {
+            return new Verdict(Verdict.Status.HEALTHY, Math.exp(Math.min(700, weakestWithin)), 2 / g.get(0).alpha(),
+                    "shown within tolerance: " + why);
+        }
+        // Not shown either way: the evidence shown is the one that would abort it, against its bar.
+        return new Verdict(Verdict.Status.INCONCLUSIVE, Math.exp(Math.min(700, strongestWorse)), 1 / g.get(0).alpha(),
+                "neither shown yet: " + why);
     }
 
     private static final class Side {
