@@ -156,11 +156,14 @@ public final class CompiledRollout {
                     }
                     return decision(config.baseline(), ANONYMOUS_LAYER, -1, 0, null);
                 case RANDOM: {
-                    int bucket = ThreadLocalRandom.current().nextInt(Buckets.COUNT);
+                    // Each request is its own unit: a random hash, so the sample-ratio check and the per-user
+                    // caps see independent draws rather than one "user" with hash 0.
+                    int hash = ThreadLocalRandom.current().nextInt();
+                    int bucket = Buckets.of(hash);
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: anonymous, random bucket " + bucket);
                     }
-                    return decision(layer.pick(bucket), layer.name(), bucket, 0, null);
+                    return decision(layer.pick(bucket), layer.name(), bucket, hash, null);
                 }
                 default: {
                     String id = newUserId();
