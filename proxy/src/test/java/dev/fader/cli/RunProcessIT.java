@@ -83,7 +83,10 @@ class RunProcessIT {
             CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow")).build(),
                     HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(300);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (up.requests() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // until the request is in flight at the upstream, however loaded the machine
+            }
             p.destroy(); // SIGTERM
             assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
