@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
+import java.util.stream.DoubleStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -68,27 +72,22 @@ class ComparisonSimulationTest {
         return Arrays.stream(abortedAt).filter(a -> a >= 0).count();
     }
 
-    @ParameterizedTest(name = "share {0}: at most 20 of 1,000 healthy rollouts aborted (alpha 0.01), equal rates 3.2%")
-    @ValueSource(doubles = {0.01, 0.05, 0.25, 0.50, 0.75, 0.90, 0.99})
-    void equalRatesAreAlmostNeverAborted(double share) {
-        long aborted = count(simulate(share, 0.032, 0.032, 1000, 20_000, ALPHA, 1));
-        System.out.printf("equal 3.2%%, share %s: %d of 1,000 aborted%n", share, aborted);
-        assertThat(aborted).as("false aborts in 1,000 runs at share %s", share).isLessThanOrEqualTo(20);
+    /** Canaries within tolerance (equal rates; exactly at the tolerated ratio; exactly at the tolerated increase) x shares. */
+    static Stream<Arguments> withinTolerance() {
+        Object[][] cases = {
+            {"equal 3.2%", 0.032, 0.032, 20_000, 1L},
+            {"2% -> 3% (ratio limit)", 0.02, 0.03, 20_000, 2L},
+            {"0.5% -> 1% (increase limit)", 0.005, 0.010, 40_000, 3L}};
+        return Arrays.stream(cases).flatMap(c -> DoubleStream.of(0.01, 0.05, 0.25, 0.50, 0.75, 0.90, 0.99)
+                .mapToObj(share -> Arguments.of(c[0], c[1], c[2], c[3], c[4], share)));
     }
 
-    @ParameterizedTest(name = "share {0}: at most 20 of 1,000 aborted with the canary exactly at 1.5 x baseline (2% -> 3%)")
-    @ValueSource(doubles = {0.01, 0.05, 0.25, 0.50, 0.75, 0.90, 0.99})
-    void aCanaryAtTheToleratedRatioIsAlmostNeverAborted(double share) {
-        long aborted = count(simulate(share, 0.02, 0.03, 1000, 20_000, ALPHA, 2));
-        System.out.printf("2%% -> 3%% (ratio limit), share %s: %d of 1,000 aborted%n", share, aborted);
-        assertThat(aborted).as("false aborts in 1,000 runs at share %s", share).isLessThanOrEqualTo(20);
-    }
-
-    @ParameterizedTest(name = "share {0}: at most 20 of 1,000 aborted with the canary exactly at baseline + 0.5 points (0.5% -> 1%)")
-    @ValueSource(doubles = {0.01, 0.05, 0.25, 0.50, 0.75, 0.90, 0.99})
-    void aCanaryAtTheToleratedIncreaseIsAlmostNeverAborted(double share) {
-        long aborted = count(simulate(share, 0.005, 0.010, 1000, 40_000, ALPHA, 3));
-        System.out.printf("0.5%% -> 1%% (increase limit), share %s: %d of 1,000 aborted%n", share, aborted);
+    @ParameterizedTest(name = "{0} at share {5}: at most 20 of 1,000 rollouts aborted (alpha 0.01)")
+    @MethodSource("withinTolerance")
+    void aCanaryWithinToleranceIsAlmostNeverAborted(String name, double baseline, double canary, int requests,
+            long seed, double share) {
+        long aborted = count(simulate(share, baseline, canary, 1000, requests, ALPHA, seed));
+        System.out.printf("%s, share %s: %d of 1,000 aborted%n", name, share, aborted);
         assertThat(aborted).as("false aborts in 1,000 runs at share %s", share).isLessThanOrEqualTo(20);
     }
 
