@@ -1,0 +1,439 @@
+package dev.fader.observe;
+
+import io.netty.util.ByteProcessor;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An incremental JSON reader that keeps only the fields of an OpenAI-compatible answer or stream chunk
+ * that Fader measures: {@code choices[].finish_reason}, the content strings ({@code choices[].delta|message
+ * .content}, {@code .reasoning_content}, {@code .refusal}, {@code choices[].text}, tool-call arguments) and
+ * {@code usage.prompt_tokens|completion_tokens}. It is fed bytes in any pieces (a value may be split
+ * anywhere) and holds a fixed amount of state: the path as key ids (depth at most {@link #MAX_DEPTH}), the
+ * key being read (up to {@link #MAX_KEY} bytes), the finish reason, and, only when {@link #keepText} was
+ * asked for, up to a bounded number of bytes of the content. Everything else is skipped byte by byte, never
+ * stored. Fields found accumulate across {@link #nextValue} calls (one per stream event).
+ */
+final class AnswerFields implements ByteProcessor {
+    static final int MAX_DEPTH = 32;
+    static final int MAX_KEY = 24;
+
+    // key ids along the path; OTHER for every key we do not look for
+    private static final int OTHER = 0;
+    private static final int CHOICES = 1;
+    private static final int USAGE = 2;
+    private static final int PROMPT_TOKENS = 3;
+    private static final int COMPLETION_TOKENS = 4;
+    private static final int FINISH_REASON = 5;
+    private static final int TEXT = 6;
+    private static final int DELTA = 7;
+    private static final int MESSAGE = 8;
+    private static final int CONTENT = 9;
+    private static final int TOOL_CALLS = 10;
+    private static final int FUNCTION = 11;
+    private static final int ARGUMENTS = 12;
+    private static final int FUNCTION_CALL = 13;
+    private static final byte[][] KEYS = keys("", "choices", "usage", "prompt_tokens", "completion_tokens",
+            "finish_reason", "text", "delta", "message", "content", "tool_calls", "function", "arguments",
+            "function_call", "reasoning_content", "refusal");
+    private static final int REASONING_CONTENT = 14;
+    private static final int REFUSAL = 15;
+
+    // what the value being read is to us
+    private static final int SKIP = 0;
+    private static final int INPUT = 1;
+    private static final int OUTPUT = 2;
+    private static final int FINISH = 3;
+    private static final int SAY = 4;
+
+    private enum State { VALUE, OBJECT_FIRST, OBJECT_KEY, KEY, AFTER_KEY, ARRAY_FIRST, AFTER_VALUE, STRING, NUMBER,
+        LITERAL, DONE, FAILED }
+
+    private final boolean[] object = new boolean[MAX_DEPTH];
+    private final int[] key = new int[MAX_DEPTH];
+    private final byte[] keyBytes = new byte[MAX_KEY];
+    private final byte[] finishBytes = new byte[MAX_KEY];
+    private State state = State.VALUE;
+    private int depth;
+    private int keyLength;
+    private boolean keyEscaped;
+    private int target;
+    private int escape; // 0: none; 1: after a backslash; 2..5: reading \\u hex digits
+    private int unicode;
+    private boolean sayNonEmpty;
+    private long number;
+    private boolean fraction;
+
+    // found so far
+    long inputTokens = -1;
+    long outputTokens = -1;
+    String finishReason;
+    int finishLength = -1;
+    /** Non-empty content strings: in a stream, one per delta, which is how output tokens are estimated. */
+    int contentStrings;
+    long contentBytes;
+    long firstContentNanos = -1;
+    long lastContentNanos = -1;
+    /** Read by the caller before each piece: the time to stamp the content found in it with. */
+    long now;
+    private byte[] text;
+    private int textLength;
+    private int pendingHigh = -1;
+
+    /** Keeps up to {@code maxBytes} of the content as UTF-8 (for a judge). */
+    void keepText(int maxBytes) {
+        text = new byte[maxBytes];
+    }
+
+    /** The content kept by {@link #keepText}, or null. */
+    String text() {
+        return text == null ? null : new String(text, 0, textLength, StandardCharsets.UTF_8);
+    }
+
+    /** One whole JSON value was read and nothing but white space follows it. */
+    boolean complete() {
+        return state == State.DONE;
+    }
+
+    boolean failed() {
+        return state == State.FAILED;
+    }
+
+    /** Nothing of a value has been read yet. */
+    boolean untouched() {
+        return state == State.VALUE && depth == 0;
+    }
+
+    /** Starts reading another value (the next event of a stream); what was found is kept. */
+    void nextValue() {
+        state = State.VALUE;
+        depth = 0;
+        escape = 0;
+        target = SKIP;
+    }
+
+    @Override
+    public boolean process(byte b) {
+        while (true) {
+            switch (state) {
+                case VALUE:
+                    if (space(b)) {
+                        return true;
+                    }
+                    return startValue(b);
+                case OBJECT_FIRST:
+                    if (b == '}') {
+                        return close(true);
+                    }
+                    // fall through: the first key
+                case OBJECT_KEY:
+                    if (space(b)) {
+                        return true;
+                    }
+                    if (b != '"') {
+                        return fail();
+                    }
+                    state = State.KEY;
+                    keyLength = 0;
+                    keyEscaped = false;
+                    return true;
+                case KEY:
+                    return keyByte(b);
+                case AFTER_KEY:
+                    if (space(b)) {
+                        return true;
+                    }
+                    if (b != ':') {
+                        return fail();
+                    }
+                    key[depth - 1] = keyEscaped ? OTHER : lookup();
+                    state = State.VALUE;
+                    return true;
+                case ARRAY_FIRST:
+                    if (space(b)) {
+                        return true;
+                    }
+                    if (b == ']') {
+                        return close(false);
+                    }
+                    return startValue(b);
+                case AFTER_VALUE:
+                    if (space(b)) {
+                        return true;
+                    }
+                    if (b == ',') {
+                        state = object[depth - 1] ? State.OBJECT_KEY : State.VALUE;
+                        return true;
+                    }
+                    if (b == '}' || b == ']') {
+                        return close(b == '}');
+                    }
+                    return fail();
+                case STRING:
+                    return stringByte(b);
+                case NUMBER:
+                    if ((b >= '0' && b <= '9') || b == '.' || b == 'e' || b == 'E' || b == '+' || b == '-') {
+                        numberByte(b);
+                        return true;
+                    }
+                    endNumber();
+                    continue; // this byte belongs to what follows the number
+                case LITERAL:
+                    if (b >= 'a' && b <= 'z') {
+                        return true;
+                    }
+                    afterValue();
+                    continue;
+                case DONE:
+                    return space(b) || fail();
+                default:
+                    return true; // FAILED: the rest of this value is not read
+            }
+        }
+    }
+
+    private boolean startValue(byte b) {
+        if (b == '{' || b == '[') {
+            if (depth == MAX_DEPTH) {
+                return fail();
+            }
+            object[depth] = b == '{';
+            key[depth] = OTHER;
+            depth++;
+            state = b == '{' ? State.OBJECT_FIRST : State.ARRAY_FIRST;
+            return true;
+        }
+        target = targetHere();
+        if (b == '"') {
+            state = State.STRING;
+            sayNonEmpty = false;
+            if (target == FINISH) {
+                finishLength = 0;
+            }
+            return true;
+        }
+        if (b == '-' || (b >= '0' && b <= '9')) {
+            state = State.NUMBER;
+            number = 0;
+            fraction = false;
+            numberByte(b);
+            return true;
+        }
+        if (b == 't' || b == 'f' || b == 'n') {
+            state = State.LITERAL;
+            return true;
+        }
+        return fail();
+    }
+
+    /** What the value about to start is, from the keys on its path. */
+    private int targetHere() {
+        if (depth == 2 && key[0] == USAGE && object[1]) {
+            return key[1] == PROMPT_TOKENS ? INPUT : key[1] == COMPLETION_TOKENS ? OUTPUT : SKIP;
+        }
+        if (depth < 3 || key[0] != CHOICES || object[1] || !object[2]) {
+            return SKIP;
+        }
+        if (depth == 3) {
+            return key[2] == FINISH_REASON ? FINISH : key[2] == TEXT ? SAY : SKIP;
+        }
+        if (key[2] != DELTA && key[2] != MESSAGE || !object[3]) {
+            return SKIP;
+        }
+        int k = key[3];
+        if (depth == 4) {
+            return k == CONTENT || k == REASONING_CONTENT || k == REFUSAL ? SAY : SKIP;
+        }
+        if (depth == 5 && k == FUNCTION_CALL && object[4] && key[4] == ARGUMENTS) {
+            return SAY;
+        }
+        return depth == 7 && k == TOOL_CALLS && !object[4] && object[5] && key[5] == FUNCTION && object[6]
+                && key[6] == ARGUMENTS ? SAY : SKIP;
+    }
+
+    private boolean keyByte(byte b) {
+        if (escape == 1) {
+            escape = 0; // an escaped key is none of ours
+            return true;
+        }
+        if (b == '\\') {
+            escape = 1;
+            keyEscaped = true;
+            return true;
+        }
+        if (b == '"') {
+            state = State.AFTER_KEY;
+            return true;
+        }
+        if (keyLength < MAX_KEY) {
+            keyBytes[keyLength] = b;
+        }
+        keyLength++;
+        return true;
+    }
+
+    private int lookup() {
+        if (keyLength > MAX_KEY) {
+            return OTHER;
+        }
+        outer:
+        for (int id = 1; id < KEYS.length; id++) {
+            byte[] k = KEYS[id];
+            if (k.length != keyLength) {
+                continue;
+            }
+            for (int i = 0; i < keyLength; i++) {
+                if (k[i] != keyBytes[i]) {
+                    continue outer;
+                }
+            }
+            return id;
+        }
+        return OTHER;
+    }
+
+    private boolean stringByte(byte b) {
+        if (escape == 0) {
+            if (b == '"') {
+                endString();
+                return true;
+            }
+            if (b == '\\') {
+                escape = 1;
+                return true;
+            }
+            if ((b & 0xff) < 0x20) {
+                return fail(); // raw control characters are not allowed in JSON strings
+            }
+            stringContent(b);
+            return true;
+        }
+        if (escape == 1) {
+            if (b == 'u') {
+                escape = 2;
+                unicode = 0;
+                return true;
+            }
+            escape = 0;
+            byte plain = switch (b) {
+                case 'n' -> '\n';
+                case 't' -> '\t';
+                case 'r' -> '\r';
+                case 'b' -> '\b';
+                case 'f' -> '\f';
+                case '"', '\\', '/' -> b;
+                default -> 0;
+            };
+            if (plain == 0) {
+                return fail();
+            }
+            stringContent(plain);
+            return true;
+        }
+        int digit = Character.digit(b, 16);
+        if (digit < 0) {
+            return fail();
+        }
+        unicode = unicode << 4 | digit;
+        if (++escape == 6) {
+            escape = 0;
+            codePoint(unicode);
+        }
+        return true;
+    }
+
+    private void stringContent(byte b) {
+        if (target == SAY) {
+            if (!sayNonEmpty) {
+                sayNonEmpty = true;
+                contentStrings++;
+                if (firstContentNanos < 0) {
+                    firstContentNanos = now;
+                }
+            }
+            lastContentNanos = now;
+            contentBytes++;
+            if (text != null && textLength < text.length) {
+                text[textLength++] = b;
+            }
+        } else if (target == FINISH && finishLength >= 0 && finishLength < MAX_KEY) {
+            finishBytes[finishLength++] = b;
+        }
+    }
+
+    /** A \\u escape: UTF-8 for the text kept, joining surrogate pairs. */
+    private void codePoint(int unit) {
+        if (target != SAY) {
+            stringContent((byte) '?'); // only its presence matters outside the content
+            return;
+        }
+        int cp = unit;
+        if (Character.isHighSurrogate((char) unit)) {
+            pendingHigh = unit;
+            return;
+        }
+        if (Character.isLowSurrogate((char) unit) && pendingHigh >= 0) {
+            cp = Character.toCodePoint((char) pendingHigh, (char) unit);
+        }
+        pendingHigh = -1;
+        byte[] utf8 = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+        for (byte u : utf8) {
+            stringContent(u);
+        }
+    }
+
+    private void endString() {
+        if (target == FINISH && finishReason == null && finishLength > 0) {
+            finishReason = new String(finishBytes, 0, Math.min(finishLength, MAX_KEY), StandardCharsets.US_ASCII);
+        }
+        pendingHigh = -1;
+        afterValue();
+    }
+
+    private void numberByte(byte b) {
+        if (b >= '0' && b <= '9' && !fraction) {
+            number = Math.min(number * 10 + (b - '0'), 1L << 50);
+        } else if (b != '-') {
+            fraction = true; // tokens are whole numbers; anything after a '.' or 'e' is ignored
+        }
+    }
+
+    private void endNumber() {
+        if (target == INPUT) {
+            inputTokens = number;
+        } else if (target == OUTPUT) {
+            outputTokens = number;
+        }
+        afterValue();
+    }
+
+    private void afterValue() {
+        target = SKIP;
+        state = depth == 0 ? State.DONE : State.AFTER_VALUE;
+    }
+
+    private boolean close(boolean isObject) {
+        if (object[depth - 1] != isObject) {
+            return fail();
+        }
+        depth--;
+        afterValue();
+        return true;
+    }
+
+    private boolean fail() {
+        state = State.FAILED;
+        return true; // keep consuming: the caller decides where the next value starts
+    }
+
+    private static boolean space(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
+    private static byte[][] keys(String... names) {
+        byte[][] out = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = names[i].getBytes(StandardCharsets.US_ASCII);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.fader.observe;
+
+import io.netty.util.ByteProcessor;
+
+/**
+ * Reads a {@code text/event-stream} body in pieces split anywhere: lines end with CR, LF or CRLF; the
+ * {@code data:} lines of an event are fed to {@link AnswerFields} as one JSON value (joined by a line
+ * feed, as the format says), every other field and comment is skipped, and a blank line ends the event.
+ * An event whose data is {@code [DONE]} ends the stream; one whose data is not a whole JSON value is
+ * counted as malformed and the next event is read afresh. Holds no bytes of its own.
+ */
+final class EventStream implements ByteProcessor {
+    private static final byte[] DATA = {'d', 'a', 't', 'a'};
+    private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
+
+    private enum Line { START, FIELD, DATA_FIRST, DATA, SKIP }
+
+    private final AnswerFields fields;
+    private Line line = Line.START;
+    private boolean afterCr;
+    private int fieldMatched;
+    private int dataLines;
+    private int doneMatched;
+    int events;
+    int malformed;
+    boolean done;
+
+    EventStream(AnswerFields fields) {
+        this.fields = fields;
+    }
+
+    @Override
+    public boolean process(byte b) {
+        if (b == '\n' && afterCr) {
+            afterCr = false; // the LF of a CRLF
+            return true;
+        }
+        afterCr = b == '\r';
+        if (b == '\r' || b == '\n') {
+            endOfLine();
+            return true;
+        }
+        switch (line) {
+            case START:
+                line = Line.FIELD;
+                fieldMatched = 0;
+                // fall through: this byte starts the field name
+            case FIELD:
+                if (b == ':') {
+                    line = fieldMatched == DATA.length ? Line.DATA_FIRST : Line.SKIP;
+                } else if (fieldMatched >= 0 && fieldMatched < DATA.length && b == DATA[fieldMatched]) {
+                    fieldMatched++;
+                } else {
+                    fieldMatched = -1;
+                }
+                return true;
+            case DATA_FIRST:
+                startDataLine();
+                line = Line.DATA;
+                if (b == ' ') {
+                    return true; // one space after the colon is not part of the data
+                }
+                // fall through
+            case DATA:
+                data(b);
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /** The body ended: an event not closed by a blank line still counts (a stream cut short may end so). */
+    void end() {
+        if (line != Line.START) {
+            endOfLine();
+        }
+        endOfLine();
+    }
+
+    private void startDataLine() {
+        if (dataLines++ > 0) {
+            data((byte) '\n');
+            doneMatched = -1;
+        }
+    }
+
+    private void data(byte b) {
+        if (doneMatched >= 0) {
+            doneMatched = doneMatched < DONE.length && b == DONE[doneMatched] ? doneMatched + 1 : -1;
+        }
+        fields.process(b);
+    }
+
+    private void endOfLine() {
+        switch (line) {
+            case START -> dispatch();
+            case FIELD -> {
+                if (fieldMatched == DATA.length) {
+                    startDataLine(); // "data" alone is an empty data line
+                }
+            }
+            case DATA_FIRST -> startDataLine();
+            default -> {
+            }
+        }
+        line = Line.START;
+    }
+
+    private void dispatch() {
+        if (dataLines == 0) {
+            return;
+        }
+        if (doneMatched == DONE.length) {
+            done = true;
+        } else if (!fields.untouched()) {
+            events++;
+            if (!fields.complete()) {
+                malformed++;
+            }
+        }
+        dataLines = 0;
+        doneMatched = 0;
+        fields.nextValue();
+    }
+}
