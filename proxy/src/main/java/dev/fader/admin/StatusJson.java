@@ -8,6 +8,7 @@ import dev.fader.config.Durations;
 import dev.fader.config.UpstreamConfig;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.JsonWriter;
+import dev.fader.feedback.ModelWindow;
 import dev.fader.feedback.Outcome;
 import dev.fader.feedback.RolloutReport;
 import dev.fader.feedback.SampleRatio;
@@ -47,7 +48,7 @@ final class StatusJson {
         w.endArray().endObject();
         w.name("rollouts").beginArray();
         for (RolloutReport r : RolloutReport.of(table, windows, api.verdicts())) {
-            rollout(w, r, api.controllers().get(r.name()));
+            rollout(w, r, api.controllers().get(r.name()), table.rollout(r.name()).config().observeOpenAi());
         }
         w.endArray();
         endpoints(w, api);
@@ -98,7 +99,19 @@ final class StatusJson {
         w.endArray();
     }
 
-    private static void rollout(JsonWriter w, RolloutReport r, RolloutController c) {
+    /** Section 9's {@code ai} block, and how many answers it rests on. */
+    private static void ai(JsonWriter w, ModelWindow m) {
+        w.name("ai").beginObject().field("answers", m.answers())
+                .field("ttftP50Ms", m.ttftP50Millis()).field("ttftP99Ms", m.ttftP99Millis())
+                .field("tpotP50Ms", m.tpotP50Millis())
+                .field("inputTokens", m.inputTokens()).field("outputTokens", m.outputTokens())
+                .field("meanOutputTokens", m.meanOutputTokens()).field("estimatedAnswers", m.estimated());
+        w.name("finish").beginObject();
+        m.finishByLabel().forEach(w::field);
+        w.endObject().endObject();
+    }
+
+    private static void rollout(JsonWriter w, RolloutReport r, RolloutController c, boolean model) {
         w.beginObject().field("name", r.name()).field("baseline", r.baseline());
         if (c == null) {
             w.field("state", "static").name("step").value((String) null);
@@ -132,6 +145,9 @@ final class StatusJson {
                 w.field("meanScore", s.scoreSum() / s.scoreCount());
             }
             w.endObject();
+            if (model) {
+                ai(w, s.model() == null ? ModelWindow.empty() : s.model());
+            }
             Verdict verdict = v.verdict();
             w.field("verdict", verdict.status().name()).field("evidence", verdict.evidence())
                     .field("evidenceNeeded", verdict.needed()).field("verdictReason", verdict.reason()).endObject();

@@ -13,7 +13,9 @@ final class ProgressiveReader {
     private static final Set<String> KEYS = Set.of("steps", "step-min-duration", "step-min-requests", "analysis",
             "on-failure", "state-dir", "notify");
     private static final Set<String> ANALYSIS_KEYS = Set.of("max-error-ratio", "max-error-increase",
-            "slow-threshold", "alpha", "negative-feedback");
+            "slow-threshold", "alpha", "negative-feedback", "ttft-threshold", "bad-finish", "max-token-ratio");
+    /** The finish reasons a {@code bad-finish} list may name: the metric's labels. */
+    static final Set<String> FINISH_REASONS = Set.of("stop", "length", "content_filter", "tool_calls", "other", "none");
 
     private ProgressiveReader() {
     }
@@ -71,11 +73,35 @@ final class ProgressiveReader {
             }).ifPresent(notify::add);
         }
         boolean feedbackGate = a != null && a.flag("negative-feedback", false);
+        ProgressiveConfig.ModelGates model = a == null ? ProgressiveConfig.ModelGates.NONE : modelGates(a, where);
         return new ProgressiveConfig(steps,
                 p.parsed("step-min-duration", ConfigLoader::positive).orElse(Duration.ofMinutes(5)),
                 p.parsed("step-min-requests", s -> (long) ConfigLoader.count(s, 0)).orElse(500L),
                 ratio, increase, slow, alpha, rollback, p.string("state-dir").orElse(".fader-state"), feedbackGate,
-                notify);
+                notify, model);
+    }
+
+    private static ProgressiveConfig.ModelGates modelGates(YamlMap a, String where) {
+        List<String> badFinish = new ArrayList<>();
+        for (Node n : a.list("bad-finish")) {
+            a.parse(n, where + ".analysis.bad-finish", s -> {
+                if (!FINISH_REASONS.contains(s)) {
+                    throw new IllegalArgumentException("'" + s + "' is not a finish reason (expected one of: stop, length,"
+                            + " content_filter, tool_calls, other, none)");
+                }
+                return s;
+            }).ifPresent(badFinish::add);
+        }
+        double tokenRatio = a.parsed("max-token-ratio", s -> {
+            double v = positiveNumber(s);
+            if (v < 1) {
+                throw new IllegalArgumentException("'" + s + "' is below 1 (expected: the canary's mean output tokens may be"
+                        + " at most this many times the baseline's, e.g. 1.3)");
+            }
+            return v;
+        }).orElse(0.0);
+        return new ProgressiveConfig.ModelGates(a.parsed("ttft-threshold", ConfigLoader::positive).orElse(null),
+                badFinish, tokenRatio);
     }
 
     private static double positiveNumber(String s) {

@@ -5,7 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One rollout: which requests it owns, its variants, how users are keyed, and its layers in order. */
+/**
+ * One rollout: which requests it owns, its variants, how users are keyed, and its layers in order;
+ * {@code observeOpenAi}: read its answers as an OpenAI-compatible model's; {@code judge}: where to send a
+ * sample of them for scoring, or null.
+ */
 public record RolloutConfig(
         String name,
         String host,
@@ -18,7 +22,9 @@ public record RolloutConfig(
         boolean explain,
         List<LayerConfig> layers,
         ProgressiveConfig progressive,
-        String revision) {
+        String revision,
+        boolean observeOpenAi,
+        JudgeConfig judge) {
 
     public enum Anonymous { COOKIE, BASELINE, RANDOM }
 

@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Reads the {@code rollouts:} list and checks every name a rollout refers to. */
 final class RolloutReader {
     private static final Set<String> ROLLOUT_KEYS = Set.of("name", "match", "baseline", "variants", "user-key", "salt",
-            "anonymous", "explain", "layers", "split", "progressive", "revision");
+            "anonymous", "explain", "layers", "split", "progressive", "revision", "observe", "judge");
     private static final Set<String> LAYER_KEYS = Set.of("name", "force", "when", "users", "users-file", "split");
     private static final Set<String> WHEN_KEYS = Set.of("header", "cookie", "query", "in", "equals", "prefix", "regex");
     static final String CATCH_ALL = "everyone";
@@ -41,7 +41,7 @@ final class RolloutReader {
             if (first != null) {
                 out.add(new RolloutConfig("default", null, "/", first, Map.of(first, first),
                         List.of(new KeySource(KeySource.Kind.HEADER, "X-User-Id")), "default",
-                        RolloutConfig.Anonymous.BASELINE, false, List.of(), null, null));
+                        RolloutConfig.Anonymous.BASELINE, false, List.of(), null, null, false, null));
             }
             return out;
         }
@@ -114,12 +114,24 @@ final class RolloutReader {
             problems.at(r.keyNode("progressive").orElseThrow(), where + ": progressive needs a catch-all layer "
                     + "(a last layer with a split and no when/users) for its steps to drive");
         }
+        boolean observe = r.parsed("observe", s -> {
+            if (!s.equals("openai")) {
+                throw new IllegalArgumentException("'" + s + "' is not a protocol Fader reads (expected: openai)");
+            }
+            return true;
+        }).orElse(false);
+        JudgeConfig judge = r.map("judge").map(j -> JudgeReader.read(j)).orElse(null);
+        if (!observe && (judge != null || progressive != null && progressive.model().any())) {
+            problems.at(r.keyNode(judge != null ? "judge" : "progressive").orElseThrow(), where + ": "
+                    + (judge != null ? "judge" : "ttft-threshold, bad-finish and max-token-ratio")
+                    + " read the model's answers (expected: observe: openai on the rollout)");
+        }
         if (name == null) {
             return null;
         }
         return new RolloutConfig(name, host, pathPrefix, baseline, variants, userKey,
                 r.string("salt").orElse(name), anonymous, r.flag("explain", false), layers, progressive,
-                r.string("revision").orElse(null));
+                r.string("revision").orElse(null), observe, judge);
     }
 
     private Map<String, String> readVariants(YamlMap r, String where) {

@@ -91,6 +91,18 @@ public final class AccessLog implements OutcomeSink, AutoCloseable {
         if (r.fallback()) {
             w.field("fallback", true);
         }
+        ModelAnswer a = o.answer();
+        if (a != null && a.read()) {
+            w.field("ttftMs", a.ttftNanos() < 0 ? -1 : Math.round(a.ttftNanos() / 1e3) / 1e3)
+                    .field("inputTokens", a.inputTokens())
+                    .field("outputTokens", a.outputTokens())
+                    .field("finishReason", a.finish().label());
+            if (a.estimated()) {
+                w.field("tokensEstimated", true);
+            }
+        } else if (a != null) {
+            w.field("answerSkipped", a.skipped().label());
+        }
         return w.endObject().toString();
     }
 

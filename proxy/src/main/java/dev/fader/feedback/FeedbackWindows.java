@@ -46,7 +46,11 @@ public final class FeedbackWindows implements OutcomeSink {
         }
         long now = ticker.getAsLong();
         Outcome.Route r = o.route();
-        variant(r.rollout(), r.variant()).record(o.kind(), o.variantLatencyNanos(), r.fallback(), now);
+        SlidingWindow w = variant(r.rollout(), r.variant());
+        w.record(o.kind(), o.variantLatencyNanos(), r.fallback(), now);
+        if (o.answer() != null && o.answer().read() && !r.fallback()) {
+            w.answer(o.answer(), now); // a fallback's answer came from the baseline's model, not this variant's
+        }
         if (!r.endpoint().isEmpty()) {
             // The endpoint that answered, judged by its own answer (a fallback's endpoint is the baseline's).
             Outcome.Kind answered = r.fallback() ? Outcome.Kind.ofStatus(o.status()) : o.kind();

@@ -1,6 +1,7 @@
 package dev.fader.feedback;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -43,6 +44,17 @@ public final class SlidingWindow {
         }
     }
 
+    /** Counts what a model answered (an answer that was read, not one passed over). */
+    public void answer(ModelAnswer a, long nowNanos) {
+        Bucket b = current(nowNanos);
+        ModelStats m = b.model.get();
+        if (m == null) { // once per bucket: variants that are not models never pay for it
+            b.model.compareAndSet(null, new ModelStats());
+            m = b.model.get();
+        }
+        m.record(a);
+    }
+
     public void feedback(boolean positive, Double score) {
         Bucket b = current();
         (positive ? b.positive : b.negative).increment();
@@ -61,6 +73,7 @@ public final class SlidingWindow {
         double scoreSum = 0;
         long scoreCount = 0;
         long fallbacks = 0;
+        ModelWindow model = null;
         for (int i = 0; i < ring.length(); i++) {
             Bucket b = ring.get(i);
             if (b == null || slot - b.slot >= ring.length() || b.slot > slot) {
@@ -75,8 +88,13 @@ public final class SlidingWindow {
             scoreSum += b.scoreSum.sum();
             scoreCount += b.scoreCount.sum();
             fallbacks += b.fallbacks.sum();
+            ModelStats m = b.model.get();
+            if (m != null) {
+                model = model == null ? ModelWindow.empty() : model;
+                m.addTo(model);
+            }
         }
-        return new WindowSnapshot(s.kinds(), s.latency(), fallbacks, positive, negative, scoreSum, scoreCount);
+        return new WindowSnapshot(s.kinds(), s.latency(), fallbacks, positive, negative, scoreSum, scoreCount, model);
     }
 
     private Bucket current() {
@@ -110,6 +128,7 @@ public final class SlidingWindow {
         final DoubleAdder scoreSum = new DoubleAdder();
         final LongAdder scoreCount = new LongAdder();
         final LongAdder fallbacks = new LongAdder();
+        final AtomicReference<ModelStats> model = new AtomicReference<>();
 
         Bucket(long slot) {
             this.slot = slot;

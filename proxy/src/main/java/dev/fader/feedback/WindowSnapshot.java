@@ -3,14 +3,15 @@ package dev.fader.feedback;
 /**
  * A sliding window's counts merged over its live buckets. {@code kinds} is indexed by
  * {@link Outcome.Kind#ordinal()}; {@code latency} holds {@link LatencyHistogram} counts; {@code fallbacks}
- * counts the requests the baseline's pool served for this variant.
+ * counts the requests the baseline's pool served for this variant; {@code model} is what its model
+ * answered, null when no answer was read in the window.
  */
 public record WindowSnapshot(long[] kinds, long[] latency, long fallbacks, long positive, long negative,
-        double scoreSum, long scoreCount) {
+        double scoreSum, long scoreCount, ModelWindow model) {
 
     public static WindowSnapshot empty() {
         return new WindowSnapshot(new long[Outcome.Kind.values().length], new long[LatencyHistogram.SIZE], 0, 0, 0, 0,
-                0);
+                0, null);
     }
 
     /**

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * {@code fader_upstream_latency_seconds{rollout,variant}} (time to the upstream's first byte),
  * {@code fader_reloads_total{result}}, {@code fader_config_epoch} and
  * {@code fader_rollout_weight_ratio{rollout,layer,variant}}; plus client aborts, retries, JVM, Netty
- * event loops, connections and cache statistics.
+ * event loops, connections and cache statistics; a model's answers in {@link ModelMetrics}.
  */
 public final class ProxyMetrics implements OutcomeSink {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -44,6 +44,7 @@ public final class ProxyMetrics implements OutcomeSink {
     private final Set<String> boundCaches = ConcurrentHashMap.newKeySet();
     private final Set<String> endpointGauges = ConcurrentHashMap.newKeySet();
     private final Supplier<RoutingTable> table;
+    private final ModelMetrics model = new ModelMetrics(registry);
     private volatile ProxyServer proxy;
 
     public ProxyMetrics(Supplier<RoutingTable> table) {
@@ -86,6 +87,9 @@ public final class ProxyMetrics implements OutcomeSink {
             return;
         }
         Meters m = meters(o.rollout(), o.variant(), o.route().upstream());
+        if (o.answer() != null) {
+            model.record(o);
+        }
         if (o.kind() == Outcome.Kind.CLIENT_ABORT) {
             m.clientAborts.increment();
             return;
@@ -105,6 +109,11 @@ public final class ProxyMetrics implements OutcomeSink {
     public void transition(String rollout, String to) {
         Counter.builder("fader.rollout.transitions").tags("rollout", rollout, "to", to)
                 .description("progressive rollout state changes").register(registry).increment();
+    }
+
+    /** Feedback counted on a variant; {@code source}: {@code user} (by user key), {@code answer} (by request id) or {@code judge}. */
+    public void feedback(String rollout, String variant, boolean positive, String source) {
+        model.feedback(rollout, variant, positive, source);
     }
 
     public void reload(boolean ok) {

@@ -153,7 +153,7 @@ final class Exchange implements LoopPool.Lessee {
             refuse(Failure.MALFORMED, "body: " + c.decoderResult().cause().getMessage());
             return;
         }
-        tally.bytesIn += c.content().readableBytes();
+        tally.requestContent(c);
         lastProgressNanos = System.nanoTime();
         if (limits.maxBodySize() > 0 && tally.bytesIn > limits.maxBodySize()) {
             c.release();
@@ -262,7 +262,7 @@ final class Exchange implements LoopPool.Lessee {
         int answer = ForwardHeaders.forClient(r, facts.http10(), facts.head(), mustClose || !facts.keepAlive());
         upstreamReusable = ForwardHeaders.persistent(r.protocolVersion(), answer);
         closeClientAfter |= (answer & ForwardHeaders.CLIENT_CLOSE) != 0;
-        ForwardHeaders.addDecision(r.headers(), decision, table.epoch());
+        ForwardHeaders.addDecision(r.headers(), decision, table.epoch(), tally.requestId);
     }
 
     void upstreamReadComplete() {

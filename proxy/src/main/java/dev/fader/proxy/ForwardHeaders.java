@@ -167,7 +167,10 @@ final class ForwardHeaders {
     }
 
     /** The contract's {@code X-Fader-Decision} when the rollout explains itself, and a new anonymous user's cookie. */
-    static void addDecision(HttpHeaders h, RouteDecision decision, long epoch) {
+    static void addDecision(HttpHeaders h, RouteDecision decision, long epoch, String requestId) {
+        if (decision.rollout().config().observeOpenAi()) {
+            h.set(X_REQUEST_ID, requestId); // the id the upstream saw: what POST /feedback names the answer by
+        }
         if (decision.rollout().explain()) {
             h.set(X_FADER_DECISION, decision.explainHeader(epoch));
         }

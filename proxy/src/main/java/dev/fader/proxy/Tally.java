@@ -1,15 +1,21 @@
 package dev.fader.proxy;
 
+import dev.fader.config.JudgeConfig;
 import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
+import dev.fader.observe.AnswerReader;
 import dev.fader.routing.RouteDecision;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What one request measured on its way through (timing, sizes, status, where it went), handed to the
- * outcome sink as an {@link Outcome} when the exchange ends: the first {@link ResponseObserver}.
+ * outcome sink as an {@link Outcome} when the exchange ends: the first {@link ResponseObserver}. For a
+ * rollout with {@code observe: openai} it hands the answer's bytes, in place, to an {@link AnswerReader}
+ * (and, for answers sampled for a judge, a bounded copy of the request body).
  */
 final class Tally implements ResponseObserver {
     final long startNanos = System.nanoTime();
@@ -30,6 +36,7 @@ final class Tally implements ResponseObserver {
     private boolean triedFallback;
     private Outcome.Kind variantFailure; // the variant's own pool failed to connect; another pool may have served
     private boolean retried;
+    private AnswerReader answer;
 
     Tally(HttpRequest request, OutcomeSink sink) {
         this.sink = sink;
@@ -42,6 +49,18 @@ final class Tally implements ResponseObserver {
     void routed(RouteDecision d) {
         decision = d;
         upstream = d.upstream();
+        if (d.rollout().config().observeOpenAi()) {
+            JudgeConfig judge = d.rollout().config().judge();
+            boolean sampled = judge != null && ThreadLocalRandom.current().nextInt(10_000) < judge.sampleBasisPoints();
+            answer = new AnswerReader(startNanos, sampled ? judge.maxBytes() : 0);
+        }
+    }
+
+    void requestContent(HttpContent part) {
+        bytesIn += part.content().readableBytes();
+        if (answer != null) {
+            answer.request(part.content());
+        }
     }
 
     /**
@@ -66,11 +85,18 @@ final class Tally implements ResponseObserver {
     public void head(HttpResponse head) {
         status = head.status().code();
         firstByteNanos = System.nanoTime() - startNanos;
+        if (answer != null) {
+            answer.head(status, head.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                    head.headers().get(HttpHeaderNames.CONTENT_ENCODING));
+        }
     }
 
     @Override
     public void content(HttpContent part) {
         bytesOut += part.content().readableBytes();
+        if (answer != null) {
+            answer.content(part.content(), System.nanoTime());
+        }
     }
 
     /** Records the outcome, counted against the variant as {@link #blame} says. */
@@ -81,7 +107,8 @@ final class Tally implements ResponseObserver {
         Outcome.Route route = d == null ? Outcome.Route.NONE : new Outcome.Route(d.rollout().name(), d.variant(),
                 d.layer(), d.bucket(), d.keyHash(), upstream, endpoint, fallback);
         sink.record(new Outcome(new Outcome.Request(startMillis, requestId, method, host, path), route, kind, status,
-                firstByteNanos, System.nanoTime() - startNanos, bytesIn, bytesOut, retried));
+                firstByteNanos, System.nanoTime() - startNanos, bytesIn, bytesOut, retried,
+                answer == null ? null : answer.finish()));
     }
 
     /**

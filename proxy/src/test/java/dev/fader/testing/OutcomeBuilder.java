@@ -1,5 +1,7 @@
 package dev.fader.testing;
 
+import dev.fader.feedback.FinishReason;
+import dev.fader.feedback.ModelAnswer;
 import dev.fader.feedback.Outcome;
 
 /** Outcomes for tests: a 200 from {@code web}/{@code stable} in 1 ms unless told otherwise. */
@@ -23,6 +25,7 @@ public final class OutcomeBuilder {
     private long totalNanos = 1_000_000;
     private long bytesIn;
     private long bytesOut;
+    private ModelAnswer answer;
 
     public static OutcomeBuilder outcome() {
         return new OutcomeBuilder();
@@ -81,11 +84,18 @@ public final class OutcomeBuilder {
         return this;
     }
 
+    /** A model's streamed answer: time to first token, output tokens (from usage) and finish reason. */
+    public OutcomeBuilder answer(double ttftMillis, long outputTokens, FinishReason finish) {
+        answer = new ModelAnswer(ModelAnswer.Skip.NONE, true, (long) (ttftMillis * 1e6), 20_000_000, 10, outputTokens,
+                false, finish, 0, null);
+        return this;
+    }
+
     public Outcome build() {
         return new Outcome(new Outcome.Request(startedAtMillis, requestId, method, host, path),
                 new Outcome.Route(rollout, variant, layer, bucket, keyHash, upstream == null ? variant : upstream,
                         endpoint, fallback),
                 kind == null ? Outcome.Kind.ofStatus(status) : kind, status, firstByteNanos, totalNanos, bytesIn,
-                bytesOut, false);
+                bytesOut, false, answer);
     }
 }
