@@ -2,6 +2,8 @@ package dev.fader.admin;
 
 import dev.fader.analysis.Controllers;
 import dev.fader.config.Address;
+import dev.fader.feedback.AnswerLedger;
+import dev.fader.feedback.Feedback;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.Verdicts;
 import dev.fader.metrics.ProxyMetrics;
@@ -32,8 +34,11 @@ public interface AdminApi {
     /** Progressive rollout controllers, for /status. */
     Controllers controllers();
 
-    /** Explicit feedback already mapped to the user's variant. */
-    void explicitFeedback(String rollout, String variant, boolean positive, Double score);
+    /** Feedback already mapped to the variant it is about: counted, judged, and written to the event log. */
+    void feedback(Feedback f);
+
+    /** A recent model answer by its request id, or null when unknown or older than the feedback window. */
+    AnswerLedger.Entry answer(String requestId);
 
     /**
      * The outcome of a reload, as /status shows it under {@code lastReload}; {@code impact} says who moved;

@@ -1,9 +1,6 @@
 package dev.fader.admin;
 
 import dev.fader.feedback.JsonWriter;
-import dev.fader.routing.CompiledRollout;
-import dev.fader.routing.RouteDecision;
-import dev.fader.routing.SyntheticRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -18,11 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.Executor;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Routes one admin request. Work that may block (reload reads a file; status walks windows) runs on
@@ -62,7 +55,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
     }
 
-    private record Reply(HttpResponseStatus status, String type, String body) {
+    record Reply(HttpResponseStatus status, String type, String body) {
         static Reply json(HttpResponseStatus s, String body) {
             return new Reply(s, "application/json", body + "\n");
         }
@@ -98,7 +91,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return Reply.json(s.ok() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, w.toString());
         }
         if (path.equals("/feedback") && method.equals(HttpMethod.POST)) {
-            return feedback(body);
+            return FeedbackEndpoint.handle(api, body);
         }
         if (path.startsWith("/rollouts/") && method.equals(HttpMethod.POST)) {
             String[] parts = path.substring("/rollouts/".length()).split("/");
@@ -116,41 +109,6 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return Reply.text(HttpResponseStatus.METHOD_NOT_ALLOWED, method + " is not allowed on " + path);
         }
         return Reply.text(HttpResponseStatus.NOT_FOUND, "no such admin endpoint: " + path);
-    }
-
-    /** {@code {"rollout", "user", "label": "positive"|"negative", "score"?}}, counted on the user's variant. */
-    private Reply feedback(String body) {
-        Object parsed;
-        try {
-            parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(body); // JSON is YAML
-        } catch (RuntimeException e) {
-            return Reply.text(HttpResponseStatus.BAD_REQUEST, "body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (!(parsed instanceof Map<?, ?> m)) {
-            return Reply.text(HttpResponseStatus.BAD_REQUEST, "expected a JSON object {\"rollout\", \"user\", \"label\"}");
-        }
-        Object rolloutName = m.get("rollout");
-        Object user = m.get("user");
-        Object label = m.get("label");
-        Object score = m.get("score");
-        if (!(rolloutName instanceof String) || !(user instanceof String) || ((String) user).isEmpty()) {
-            return Reply.text(HttpResponseStatus.BAD_REQUEST, "\"rollout\" and \"user\" must be non-empty strings");
-        }
-        if (!"positive".equals(label) && !"negative".equals(label)) {
-            return Reply.text(HttpResponseStatus.BAD_REQUEST, "\"label\" is " + label + " (expected: \"positive\" or \"negative\")");
-        }
-        if (score != null && !(score instanceof Number)) {
-            return Reply.text(HttpResponseStatus.BAD_REQUEST, "\"score\" must be a number");
-        }
-        CompiledRollout rollout = api.table().rollout((String) rolloutName);
-        if (rollout == null) {
-            return Reply.text(HttpResponseStatus.NOT_FOUND, "unknown rollout '" + rolloutName + "'");
-        }
-        RouteDecision d = rollout.decide(SyntheticRequest.forUser(rollout, (String) user));
-        api.explicitFeedback(rollout.name(), d.variant(), "positive".equals(label),
-                score == null ? null : ((Number) score).doubleValue());
-        return Reply.json(HttpResponseStatus.ACCEPTED, new JsonWriter().beginObject().field("rollout", rollout.name())
-                .field("variant", d.variant()).field("layer", d.layer()).endObject().toString());
     }
 
     private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String text,

@@ -5,6 +5,7 @@ import dev.fader.config.LayerConfig;
 import dev.fader.config.Percent;
 import dev.fader.config.RolloutConfig;
 import dev.fader.feedback.JsonWriter;
+import dev.fader.feedback.Feedback;
 import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.routing.Murmur3;
@@ -156,10 +157,10 @@ public final class Controllers implements OutcomeSink {
         }
     }
 
-    public void feedback(String rollout, String variant, boolean positive) {
-        RolloutController c = byName.get(rollout);
+    public void feedback(Feedback f) {
+        RolloutController c = byName.get(f.rollout());
         if (c != null) {
-            c.feedback(variant, positive);
+            c.feedback(f.variant(), f.layer(), f.keyed(), f.keyHash(), f.positive());
         }
     }
 

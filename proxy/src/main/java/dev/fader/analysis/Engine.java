@@ -1,6 +1,7 @@
 package dev.fader.analysis;
 
 import dev.fader.config.FeedbackSettings;
+import dev.fader.feedback.Feedback;
 import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.feedback.Verdict;
@@ -52,8 +53,8 @@ public final class Engine implements OutcomeSink, Verdicts {
                 if (v.equals(r.baseline()) || (kept == null && (split == null || split.shareOf(v) == 0))) {
                     continue; // only what the split gives away at random is judged
                 }
-                mine.put(v, kept != null ? kept : new SplitJudge(v, r.baseline(), layer, Long.MAX_VALUE, null,
-                        settings.tolerance(), STATIC_INCREASE, settings.alpha(), false));
+                mine.put(v, kept != null ? kept : new SplitJudge(v, r.baseline(), layer,
+                        SplitJudge.Signals.errorsOnly(), settings.tolerance(), STATIC_INCREASE, settings.alpha()));
             }
             after.put(r.name(), Map.copyOf(mine));
         }
@@ -71,10 +72,10 @@ public final class Engine implements OutcomeSink, Verdicts {
         }
     }
 
-    public void feedback(String rollout, String variant, boolean positive) {
-        Map<String, SplitJudge> mine = judges.get(rollout);
+    public void feedback(Feedback f) {
+        Map<String, SplitJudge> mine = judges.get(f.rollout());
         if (mine != null) {
-            mine.values().forEach(j -> j.feedback(variant, positive));
+            mine.values().forEach(j -> j.feedback(f.variant(), f.layer(), f.keyed(), f.keyHash(), f.positive()));
         }
     }
 

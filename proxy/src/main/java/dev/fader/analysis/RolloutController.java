@@ -40,9 +40,8 @@ public final class RolloutController {
         this.canary = canary;
         this.slowNanos = p.slowThreshold().toNanos();
         this.state = state;
-        this.judge = new SplitJudge(canary, rollout.baseline(), splitLayer(rollout), slowNanos,
-                "slow>" + Durations.format(p.slowThreshold()), p.maxErrorRatio(), p.maxErrorIncreaseBasisPoints() / 10_000.0,
-                p.alpha(), p.feedbackGate());
+        this.judge = new SplitJudge(canary, rollout.baseline(), splitLayer(rollout), SplitJudge.Signals.of(p),
+                p.maxErrorRatio(), p.maxErrorIncreaseBasisPoints() / 10_000.0, p.alpha());
     }
 
     public String name() {
@@ -109,8 +108,8 @@ public final class RolloutController {
         return judge;
     }
 
-    void feedback(String variant, boolean positive) {
-        judge.feedback(variant, positive);
+    void feedback(String variant, String layer, boolean keyed, int keyHash, boolean positive) {
+        judge.feedback(variant, layer, keyed, keyHash, positive);
     }
 
     /** One look at the evidence; returns the new state when it changed (to persist, publish, notify). */

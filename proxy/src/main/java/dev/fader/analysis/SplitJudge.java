@@ -1,54 +1,88 @@
 package dev.fader.analysis;
 
+import dev.fader.config.Durations;
+import dev.fader.config.ProgressiveConfig;
+import dev.fader.feedback.FinishReason;
+import dev.fader.feedback.ModelAnswer;
 import dev.fader.feedback.Outcome;
 import dev.fader.feedback.Verdict;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The decision engine for one variant against its rollout's baseline: counts the randomly split
  * traffic (the catch-all layer only) as it happens, and on each {@link #tick} hands what arrived since the
- * last one, with the variant's share of the split, to one {@link Comparison} per gate: errors, slow
- * answers (time to the response head; a client that gave up after the threshold counts as slow; left out
- * when {@code slowName} is null) and, when asked for, negative feedback. {@code alpha} is split evenly over the gates, so a variant within
- * tolerance is ever called degraded with probability at most alpha in all. Recording is lock-free;
- * ticks come from one thread.
+ * last one, with the variant's share of the split, to one {@link Comparison} per gate ({@link GateCounts}):
+ * <ul>
+ * <li>errors; slow answers (time to the response head; a client that gave up after the threshold counts
+ * as slow; left out when {@link Signals#slowName} is null);
+ * <li>for models ({@code observe: openai}): slow first tokens (TTFT above the threshold, or no token yet
+ * when the answer ended or the client gave up after it) and bad finishes (answers ending with a listed
+ * reason), over the answers read;
+ * <li>negative feedback, over the feedback given.
+ * </ul>
+ * {@code alpha} is split evenly over the gates, so a variant within tolerance on every gate is ever called
+ * degraded with probability at most alpha in all. Each user counts at most one bad event per gate and
+ * period. Recording is lock-free; ticks come from one thread.
  */
 final class SplitJudge {
+    /** Which gates to run: {@code ttftNanos} -1 and an empty {@code badFinish} leave the model gates out. */
+    record Signals(long slowNanos, String slowName, long ttftNanos, Set<FinishReason> badFinish, boolean feedback) {
+        static Signals errorsOnly() {
+            return new Signals(Long.MAX_VALUE, null, -1, Set.of(), false);
+        }
+
+        static Signals of(ProgressiveConfig p) {
+            ProgressiveConfig.ModelGates m = p.model();
+            Set<FinishReason> bad = EnumSet.noneOf(FinishReason.class);
+            m.badFinish().forEach(label -> bad.add(FinishReason.ofLabel(label)));
+            return new Signals(p.slowThreshold().toNanos(), "slow>" + Durations.format(p.slowThreshold()),
+                    m.ttftThreshold() == null ? -1 : m.ttftThreshold().toNanos(), bad, p.feedbackGate());
+        }
+    }
+
     private final String variant;
     private final String baseline;
     private final String splitLayer;
-    private final long slowNanos;
+    private final Signals signals;
     private final double ratio;
     private final double increase;
     private final double gateAlpha;
-    private final String slowName;
-    private final Comparison errors;
-    private final Comparison slow;
-    private final Comparison negative;
-    private final Side mine = new Side();
-    private final Side base = new Side();
-    private final long[] fed = new long[10]; // what the comparisons already have (tick thread only)
-    private volatile Set<Integer> erred = ConcurrentHashMap.newKeySet();
-    private volatile Set<Integer> slowed = ConcurrentHashMap.newKeySet();
+    private final GateCounts errors;
+    private final GateCounts slow;
+    private final GateCounts ttft;
+    private final GateCounts badFinish;
+    private final GateCounts negative;
+    private final List<GateCounts> all = new ArrayList<>();
     private volatile List<Gate> gates = List.of();
 
-    SplitJudge(String variant, String baseline, String splitLayer, long slowNanos, String slowName, double ratio,
-            double increase, double alpha, boolean feedbackGate) {
+    SplitJudge(String variant, String baseline, String splitLayer, Signals signals, double ratio, double increase,
+            double alpha) {
         this.variant = variant;
         this.baseline = baseline;
         this.splitLayer = splitLayer;
-        this.slowNanos = slowNanos;
-        this.slowName = slowName;
+        this.signals = signals;
         this.ratio = ratio;
         this.increase = increase;
-        this.gateAlpha = alpha / (1 + (slowName == null ? 0 : 1) + (feedbackGate ? 1 : 0));
-        this.errors = new Comparison(ratio, increase);
-        this.slow = slowName == null ? null : new Comparison(ratio, increase);
-        this.negative = feedbackGate ? new Comparison(ratio, increase) : null;
+        this.errors = add("errors");
+        this.slow = signals.slowName() == null ? null : add(signals.slowName());
+        this.ttft = signals.ttftNanos() < 0 ? null : add("ttft>" + Durations.format(Duration.ofNanos(signals.ttftNanos())));
+        this.badFinish = signals.badFinish().isEmpty() ? null : add("bad-finish" + labels(signals.badFinish()));
+        this.negative = signals.feedback() ? add("negative-feedback") : null;
+        this.gateAlpha = alpha / all.size();
+    }
+
+    private GateCounts add(String name) {
+        GateCounts g = new GateCounts(name, ratio, increase);
+        all.add(g);
+        return g;
+    }
+
+    private static String labels(Set<FinishReason> reasons) {
+        return reasons.stream().map(FinishReason::label).toList().toString().replace(" ", "");
     }
 
     /** Counts an outcome of this variant or the baseline routed by the split layer; ignores the rest. */
@@ -57,35 +91,44 @@ final class SplitJudge {
         if (!isMine && !o.variant().equals(baseline) || !o.route().layer().equals(splitLayer)) {
             return false;
         }
+        boolean keyed = o.route().bucket() >= 0;
+        int key = o.route().keyHash();
+        boolean aborted = o.kind() == Outcome.Kind.CLIENT_ABORT;
+        // A fallback's answer came from the baseline's model: it says nothing of this variant's.
+        ModelAnswer a = o.route().fallback() || o.answer() == null || !o.answer().read() ? null : o.answer();
+        if (ttft != null) {
+            long t = a == null ? -1 : a.ttftNanos();
+            boolean waitedInVain = t < 0 && o.totalNanos() > signals.ttftNanos() && (a != null || aborted);
+            if ((a != null && o.judgesVariant()) || waitedInVain) {
+                ttft.count(isMine, t > signals.ttftNanos() || waitedInVain, keyed, key);
+            }
+        }
+        if (badFinish != null && a != null && o.judgesVariant()) {
+            badFinish.count(isMine, signals.badFinish().contains(a.finish()), keyed, key);
+        }
         // A client that gave up after the slow threshold was kept waiting by the variant: slow, never an error.
-        boolean abortedSlow = o.kind() == Outcome.Kind.CLIENT_ABORT && o.totalNanos() > slowNanos;
+        boolean abortedSlow = aborted && o.totalNanos() > signals.slowNanos();
         if (!o.judgesVariant() && !abortedSlow) {
             return false;
         }
-        Side s = isMine ? mine : base;
-        s.requests.increment();
-        boolean keyed = o.route().bucket() >= 0;
-        if (o.kind().isError() && (!keyed || erred.add(o.route().keyHash()))) {
-            s.errors.increment();
-        }
-        long responsiveness = o.firstByteNanos() >= 0 ? o.firstByteNanos() : o.totalNanos(); // not answer length
-        if ((abortedSlow || (!o.route().fallback() && responsiveness > slowNanos))
-                && (!keyed || slowed.add(o.route().keyHash()))) {
-            s.slow.increment();
+        errors.count(isMine, o.kind().isError(), keyed, key);
+        if (slow != null) {
+            long responsiveness = o.firstByteNanos() >= 0 ? o.firstByteNanos() : o.totalNanos(); // not answer length
+            slow.count(isMine, abortedSlow || (!o.route().fallback() && responsiveness > signals.slowNanos()), keyed, key);
         }
         return true;
     }
 
     /** A new period: every user may count one bad event again. */
     void newPeriod() {
-        erred = ConcurrentHashMap.newKeySet();
-        slowed = ConcurrentHashMap.newKeySet();
+        all.forEach(GateCounts::newPeriod);
     }
 
-    void feedback(String of, boolean positive) {
-        Side s = of.equals(variant) ? mine : of.equals(baseline) ? base : null;
-        if (s != null) {
-            (positive ? s.positive : s.negative).increment();
+    /** Feedback on an answer of {@code of}, given in {@code layer} by the user with {@code keyHash} (when keyed). */
+    void feedback(String of, String layer, boolean keyed, int keyHash, boolean positive) {
+        boolean isMine = of.equals(variant);
+        if (negative != null && (isMine || of.equals(baseline)) && layer.equals(splitLayer)) {
+            negative.count(isMine, !positive, keyed, keyHash);
         }
     }
 
@@ -96,24 +139,9 @@ final class SplitJudge {
      * was, which errs toward not aborting.
      */
     List<Gate> tick(double share) {
-        long[] now = {mine.requests.sum(), mine.errors.sum(), base.requests.sum(), base.errors.sum(), mine.slow.sum(),
-            base.slow.sum(), mine.negative.sum() + mine.positive.sum(), mine.negative.sum(),
-            base.negative.sum() + base.positive.sum(), base.negative.sum()};
-        errors.add(now[0] - fed[0], now[1] - fed[1], now[2] - fed[2], now[3] - fed[3], share);
-        if (slow != null) {
-            slow.add(now[0] - fed[0], now[4] - fed[4], now[2] - fed[2], now[5] - fed[5], share);
-        }
-        if (negative != null) {
-            negative.add(now[6] - fed[6], now[7] - fed[7], now[8] - fed[8], now[9] - fed[9], share);
-        }
-        System.arraycopy(now, 0, fed, 0, now.length);
-        List<Gate> out = new ArrayList<>(3);
-        out.add(Gate.of("errors", errors, ratio, increase, gateAlpha));
-        if (slow != null) {
-            out.add(Gate.of(slowName, slow, ratio, increase, gateAlpha));
-        }
-        if (negative != null) {
-            out.add(Gate.of("negative-feedback", negative, ratio, increase, gateAlpha));
+        List<Gate> out = new ArrayList<>(all.size());
+        for (GateCounts g : all) {
+            out.add(g.tick(share, ratio, increase, gateAlpha));
         }
         gates = List.copyOf(out);
         return gates;
@@ -159,13 +187,5 @@ final class SplitJudge {
         // Not shown either way: the evidence shown is the one that would abort it, against its bar.
         return new Verdict(Verdict.Status.INCONCLUSIVE, Math.exp(Math.min(700, strongestWorse)), 1 / g.get(0).alpha(),
                 "neither shown yet: " + why);
-    }
-
-    private static final class Side {
-        final LongAdder requests = new LongAdder();
-        final LongAdder errors = new LongAdder();
-        final LongAdder slow = new LongAdder();
-        final LongAdder positive = new LongAdder();
-        final LongAdder negative = new LongAdder();
     }
 }

@@ -7,6 +7,9 @@ import dev.fader.analysis.Engine;
 import dev.fader.config.Address;
 import dev.fader.config.FaderConfig;
 import dev.fader.feedback.AccessLog;
+import dev.fader.feedback.AnswerLedger;
+import dev.fader.feedback.Feedback;
+import dev.fader.feedback.FeedbackEvents;
 import dev.fader.feedback.FeedbackLog;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.OutcomeSink;
@@ -48,6 +51,8 @@ public final class Instance implements AdminApi, AutoCloseable {
     private final FeedbackLog feedbackLog;
     private final Controllers controllers;
     private final Engine engine;
+    private final AnswerLedger answers;
+    private final FeedbackDesk feedback;
     private final Reloader reloader;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fader-progressive");
@@ -80,7 +85,10 @@ public final class Instance implements AdminApi, AutoCloseable {
         this.accessLog = AccessLog.open(config.accessLog());
         RoutingTable first = RoutingTable.compile(config, epoch.get(), controllers.overrides());
         this.engine = new Engine(controllers, config.feedback(), first);
-        OutcomeSink sink = windows.and(metrics).and(controllers).and(engine);
+        this.answers = new AnswerLedger(config.feedback().rememberAnswers(), config.feedback().window().toNanos(),
+                System::nanoTime);
+        this.feedback = new FeedbackDesk(windows, controllers, engine, metrics, FeedbackEvents.open(config.feedback().events()));
+        OutcomeSink sink = windows.and(metrics).and(controllers).and(engine).and(answers);
         if (accessLog != null) {
             sink = sink.and(accessLog);
         }
@@ -226,10 +234,13 @@ public final class Instance implements AdminApi, AutoCloseable {
     }
 
     @Override
-    public void explicitFeedback(String rollout, String variant, boolean positive, Double score) {
-        windows.feedback(rollout, variant, positive, score);
-        controllers.feedback(rollout, variant, positive);
-        engine.feedback(rollout, variant, positive);
+    public void feedback(Feedback f) {
+        feedback.accept(f);
+    }
+
+    @Override
+    public AnswerLedger.Entry answer(String requestId) {
+        return answers.find(requestId);
     }
 
     @Override
@@ -249,6 +260,7 @@ public final class Instance implements AdminApi, AutoCloseable {
         ticker.shutdownNow();
         feedbackLog.close();
         proxy.close();
+        feedback.close();
         if (admin != null) {
             admin.close();
         }

@@ -120,13 +120,15 @@ public final class ConfigLoader {
         if (f == null) {
             return d;
         }
-        f.allow(Set.of("window", "log-interval", "min-requests", "tolerance", "alpha"));
+        f.allow(Set.of("window", "log-interval", "min-requests", "tolerance", "alpha", "events", "remember-answers"));
         return new FeedbackSettings(
                 f.parsed("window", ConfigLoader::positive).orElse(d.window()),
                 f.parsed("log-interval", ConfigLoader::positive).orElse(d.logInterval()),
                 f.parsed("min-requests", s -> count(s, 1)).orElse(d.minRequests()),
                 f.parsed("tolerance", s -> number(s, 1, 100)).orElse(d.tolerance()),
-                f.parsed("alpha", s -> number(s, 1e-9, 0.5)).orElse(d.alpha()));
+                f.parsed("alpha", s -> number(s, 1e-9, 0.5)).orElse(d.alpha()),
+                f.string("events").orElse(d.events()),
+                f.parsed("remember-answers", s -> count(s, 1)).orElse(d.rememberAnswers()));
     }
 
     static Duration positive(String s) {

@@ -2,66 +2,34 @@ package dev.fader.feedback;
 
 import dev.fader.routing.RequestView;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * One JSON line per request, written by its own thread so the event loop only enqueues (lock-free).
- * The queue is bounded: when the disk or terminal cannot keep up, lines are dropped and counted rather
- * than slowing traffic down. The raw user key is never written; {@code bucket} stands for it.
+ * One JSON line per request, formatted and written off the event loop by a {@link LineWriter} (bounded:
+ * lines are dropped and counted rather than slowing traffic). The raw user key is never written;
+ * {@code bucket} stands for it.
  */
 public final class AccessLog implements OutcomeSink, AutoCloseable {
-    private static final int CAPACITY = 65_536;
-    private final ConcurrentLinkedQueue<Outcome> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
-    private final LongAdder dropped = new LongAdder();
-    private final Writer out;
-    private final Thread writer;
-    private volatile boolean running = true;
+    private final LineWriter<Outcome> out;
 
-    private AccessLog(Writer out) {
+    private AccessLog(LineWriter<Outcome> out) {
         this.out = out;
-        this.writer = new Thread(this::drain, "fader-access-log");
-        writer.setDaemon(true);
-        writer.start();
     }
 
     /** {@code target}: null or "stdout", "off" (returns null), or a file appended to. */
     public static AccessLog open(String target) throws IOException {
-        if ("off".equals(target)) {
-            return null;
-        }
-        if (target == null || target.equals("stdout")) {
-            return new AccessLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
-        }
-        return new AccessLog(Files.newBufferedWriter(Path.of(target), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+        LineWriter<Outcome> w = LineWriter.open(target, "fader-access-log", AccessLog::line);
+        return w == null ? null : new AccessLog(w);
     }
 
     @Override
     public void record(Outcome o) {
-        if (size.incrementAndGet() > CAPACITY) {
-            size.decrementAndGet();
-            dropped.increment();
-            return;
-        }
-        queue.add(o);
+        out.add(o);
     }
 
     public long dropped() {
-        return dropped.sum();
+        return out.dropped();
     }
 
     static String line(Outcome o) {
@@ -106,34 +74,8 @@ public final class AccessLog implements OutcomeSink, AutoCloseable {
         return w.endObject().toString();
     }
 
-    private void drain() {
-        while (running || !queue.isEmpty()) {
-            Outcome o = queue.poll();
-            try {
-                if (o == null) {
-                    out.flush();
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-                    continue;
-                }
-                size.decrementAndGet();
-                out.write(line(o));
-                out.write('\n');
-            } catch (IOException e) {
-                dropped.increment();
-            }
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
-        try {
-            writer.join(2000);
-            out.flush();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            // nothing more to do at shutdown
-        }
+        out.close();
     }
 }

@@ -17,34 +17,6 @@ final class AnswerFields implements ByteProcessor {
     static final int MAX_DEPTH = 32;
     static final int MAX_KEY = 24;
 
-    // key ids along the path; OTHER for every key we do not look for
-    private static final int OTHER = 0;
-    private static final int CHOICES = 1;
-    private static final int USAGE = 2;
-    private static final int PROMPT_TOKENS = 3;
-    private static final int COMPLETION_TOKENS = 4;
-    private static final int FINISH_REASON = 5;
-    private static final int TEXT = 6;
-    private static final int DELTA = 7;
-    private static final int MESSAGE = 8;
-    private static final int CONTENT = 9;
-    private static final int TOOL_CALLS = 10;
-    private static final int FUNCTION = 11;
-    private static final int ARGUMENTS = 12;
-    private static final int FUNCTION_CALL = 13;
-    private static final byte[][] KEYS = keys("", "choices", "usage", "prompt_tokens", "completion_tokens",
-            "finish_reason", "text", "delta", "message", "content", "tool_calls", "function", "arguments",
-            "function_call", "reasoning_content", "refusal");
-    private static final int REASONING_CONTENT = 14;
-    private static final int REFUSAL = 15;
-
-    // what the value being read is to us
-    private static final int SKIP = 0;
-    private static final int INPUT = 1;
-    private static final int OUTPUT = 2;
-    private static final int FINISH = 3;
-    private static final int SAY = 4;
-
     private enum State { VALUE, OBJECT_FIRST, OBJECT_KEY, KEY, AFTER_KEY, ARRAY_FIRST, AFTER_VALUE, STRING, NUMBER,
         LITERAL, DONE, FAILED }
 
@@ -108,7 +80,7 @@ final class AnswerFields implements ByteProcessor {
         state = State.VALUE;
         depth = 0;
         escape = 0;
-        target = SKIP;
+        target = AnswerPath.SKIP;
     }
 
     @Override
@@ -145,7 +117,7 @@ final class AnswerFields implements ByteProcessor {
                     if (b != ':') {
                         return fail();
                     }
-                    key[depth - 1] = keyEscaped ? OTHER : lookup();
+                    key[depth - 1] = keyEscaped ? AnswerPath.OTHER : AnswerPath.lookup(keyBytes, keyLength);
                     state = State.VALUE;
                     return true;
                 case ARRAY_FIRST:
@@ -197,16 +169,16 @@ final class AnswerFields implements ByteProcessor {
                 return fail();
             }
             object[depth] = b == '{';
-            key[depth] = OTHER;
+            key[depth] = AnswerPath.OTHER;
             depth++;
             state = b == '{' ? State.OBJECT_FIRST : State.ARRAY_FIRST;
             return true;
         }
-        target = targetHere();
+        target = AnswerPath.target(depth, key, object);
         if (b == '"') {
             state = State.STRING;
             sayNonEmpty = false;
-            if (target == FINISH) {
+            if (target == AnswerPath.FINISH) {
                 finishLength = 0;
             }
             return true;
@@ -223,31 +195,6 @@ final class AnswerFields implements ByteProcessor {
             return true;
         }
         return fail();
-    }
-
-    /** What the value about to start is, from the keys on its path. */
-    private int targetHere() {
-        if (depth == 2 && key[0] == USAGE && object[1]) {
-            return key[1] == PROMPT_TOKENS ? INPUT : key[1] == COMPLETION_TOKENS ? OUTPUT : SKIP;
-        }
-        if (depth < 3 || key[0] != CHOICES || object[1] || !object[2]) {
-            return SKIP;
-        }
-        if (depth == 3) {
-            return key[2] == FINISH_REASON ? FINISH : key[2] == TEXT ? SAY : SKIP;
-        }
-        if (key[2] != DELTA && key[2] != MESSAGE || !object[3]) {
-            return SKIP;
-        }
-        int k = key[3];
-        if (depth == 4) {
-            return k == CONTENT || k == REASONING_CONTENT || k == REFUSAL ? SAY : SKIP;
-        }
-        if (depth == 5 && k == FUNCTION_CALL && object[4] && key[4] == ARGUMENTS) {
-            return SAY;
-        }
-        return depth == 7 && k == TOOL_CALLS && !object[4] && object[5] && key[5] == FUNCTION && object[6]
-                && key[6] == ARGUMENTS ? SAY : SKIP;
     }
 
     private boolean keyByte(byte b) {
@@ -269,26 +216,6 @@ final class AnswerFields implements ByteProcessor {
         }
         keyLength++;
         return true;
-    }
-
-    private int lookup() {
-        if (keyLength > MAX_KEY) {
-            return OTHER;
-        }
-        outer:
-        for (int id = 1; id < KEYS.length; id++) {
-            byte[] k = KEYS[id];
-            if (k.length != keyLength) {
-                continue;
-            }
-            for (int i = 0; i < keyLength; i++) {
-                if (k[i] != keyBytes[i]) {
-                    continue outer;
-                }
-            }
-            return id;
-        }
-        return OTHER;
     }
 
     private boolean stringByte(byte b) {
@@ -342,7 +269,7 @@ final class AnswerFields implements ByteProcessor {
     }
 
     private void stringContent(byte b) {
-        if (target == SAY) {
+        if (target == AnswerPath.SAY) {
             if (!sayNonEmpty) {
                 sayNonEmpty = true;
                 contentStrings++;
@@ -355,14 +282,14 @@ final class AnswerFields implements ByteProcessor {
             if (text != null && textLength < text.length) {
                 text[textLength++] = b;
             }
-        } else if (target == FINISH && finishLength >= 0 && finishLength < MAX_KEY) {
+        } else if (target == AnswerPath.FINISH && finishLength >= 0 && finishLength < MAX_KEY) {
             finishBytes[finishLength++] = b;
         }
     }
 
     /** A \\u escape: UTF-8 for the text kept, joining surrogate pairs. */
     private void codePoint(int unit) {
-        if (target != SAY) {
+        if (target != AnswerPath.SAY) {
             stringContent((byte) '?'); // only its presence matters outside the content
             return;
         }
@@ -382,7 +309,7 @@ final class AnswerFields implements ByteProcessor {
     }
 
     private void endString() {
-        if (target == FINISH && finishReason == null && finishLength > 0) {
+        if (target == AnswerPath.FINISH && finishReason == null && finishLength > 0) {
             finishReason = new String(finishBytes, 0, Math.min(finishLength, MAX_KEY), StandardCharsets.US_ASCII);
         }
         pendingHigh = -1;
@@ -398,16 +325,16 @@ final class AnswerFields implements ByteProcessor {
     }
 
     private void endNumber() {
-        if (target == INPUT) {
+        if (target == AnswerPath.INPUT) {
             inputTokens = number;
-        } else if (target == OUTPUT) {
+        } else if (target == AnswerPath.OUTPUT) {
             outputTokens = number;
         }
         afterValue();
     }
 
     private void afterValue() {
-        target = SKIP;
+        target = AnswerPath.SKIP;
         state = depth == 0 ? State.DONE : State.AFTER_VALUE;
     }
 
@@ -427,13 +354,5 @@ final class AnswerFields implements ByteProcessor {
 
     private static boolean space(byte b) {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
-    }
-
-    private static byte[][] keys(String... names) {
-        byte[][] out = new byte[names.length][];
-        for (int i = 0; i < names.length; i++) {
-            out[i] = names[i].getBytes(StandardCharsets.US_ASCII);
-        }
-        return out;
     }
 }
