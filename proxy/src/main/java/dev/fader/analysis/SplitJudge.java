@@ -22,17 +22,22 @@ import java.util.Set;
  * <li>for models ({@code observe: openai}): slow first tokens (TTFT above the threshold, or no token yet
  * when the answer ended or the client gave up after it) and bad finishes (answers ending with a listed
  * reason), over the answers read;
- * <li>negative feedback, over the feedback given.
+ * <li>negative feedback, over the feedback given;
+ * <li>mean output tokens per answer ({@code max-token-ratio}), by {@link MeanRatioEvidence}.
  * </ul>
  * {@code alpha} is split evenly over the gates, so a variant within tolerance on every gate is ever called
  * degraded with probability at most alpha in all. Each user counts at most one bad event per gate and
  * period. Recording is lock-free; ticks come from one thread.
  */
 final class SplitJudge {
-    /** Which gates to run: {@code ttftNanos} -1 and an empty {@code badFinish} leave the model gates out. */
-    record Signals(long slowNanos, String slowName, long ttftNanos, Set<FinishReason> badFinish, boolean feedback) {
+    /**
+     * Which gates to run: {@code ttftNanos} -1, an empty {@code badFinish} and a {@code maxTokenRatio} of 0
+     * leave the model gates out.
+     */
+    record Signals(long slowNanos, String slowName, long ttftNanos, Set<FinishReason> badFinish, double maxTokenRatio,
+            int tokenCap, boolean feedback) {
         static Signals errorsOnly() {
-            return new Signals(Long.MAX_VALUE, null, -1, Set.of(), false);
+            return new Signals(Long.MAX_VALUE, null, -1, Set.of(), 0, 1, false);
         }
 
         static Signals of(ProgressiveConfig p) {
@@ -40,7 +45,8 @@ final class SplitJudge {
             Set<FinishReason> bad = EnumSet.noneOf(FinishReason.class);
             m.badFinish().forEach(label -> bad.add(FinishReason.ofLabel(label)));
             return new Signals(p.slowThreshold().toNanos(), "slow>" + Durations.format(p.slowThreshold()),
-                    m.ttftThreshold() == null ? -1 : m.ttftThreshold().toNanos(), bad, p.feedbackGate());
+                    m.ttftThreshold() == null ? -1 : m.ttftThreshold().toNanos(), bad, m.maxTokenRatio(), m.tokenCap(),
+                    p.feedbackGate());
         }
     }
 
@@ -56,6 +62,7 @@ final class SplitJudge {
     private final GateCounts ttft;
     private final GateCounts badFinish;
     private final GateCounts negative;
+    private final MeanRatioEvidence tokens;
     private final List<GateCounts> all = new ArrayList<>();
     private volatile List<Gate> gates = List.of();
 
@@ -72,7 +79,8 @@ final class SplitJudge {
         this.ttft = signals.ttftNanos() < 0 ? null : add("ttft>" + Durations.format(Duration.ofNanos(signals.ttftNanos())));
         this.badFinish = signals.badFinish().isEmpty() ? null : add("bad-finish" + labels(signals.badFinish()));
         this.negative = signals.feedback() ? add("negative-feedback") : null;
-        this.gateAlpha = alpha / all.size();
+        this.tokens = signals.maxTokenRatio() > 0 ? new MeanRatioEvidence(signals.maxTokenRatio(), signals.tokenCap()) : null;
+        this.gateAlpha = alpha / (all.size() + (tokens == null ? 0 : 1));
     }
 
     private GateCounts add(String name) {
@@ -105,6 +113,11 @@ final class SplitJudge {
         }
         if (badFinish != null && a != null && o.judgesVariant()) {
             badFinish.count(isMine, signals.badFinish().contains(a.finish()), keyed, key);
+        }
+        if (tokens != null && a != null && o.judgesVariant() && o.route().share() >= 0) {
+            // The split holds the canary and the baseline alone (checked when the file is read).
+            double own = o.route().share() / 10_000.0;
+            tokens.add(isMine, a.outputTokens(), isMine ? own : 1 - own);
         }
         // A client that gave up after the slow threshold was kept waiting by the variant: slow, never an error.
         boolean abortedSlow = aborted && o.totalNanos() > signals.slowNanos();
@@ -142,6 +155,13 @@ final class SplitJudge {
         List<Gate> out = new ArrayList<>(all.size());
         for (GateCounts g : all) {
             out.add(g.tick(share, ratio, increase, gateAlpha));
+        }
+        if (tokens != null) {
+            out.add(new Gate("output-tokens", tokens.answers(true), tokens.answers(false), String.format(
+                    "canary %.1f tokens per answer over %d answers vs baseline %.1f over %d, tolerated %.3gx",
+                    tokens.meanTokens(true), tokens.answers(true), tokens.meanTokens(false), tokens.answers(false),
+                    signals.maxTokenRatio()), tokens.logWorse(), tokens.logWithin(), gateAlpha,
+                    tokens.logWorse() >= Math.log(1 / gateAlpha), tokens.logWithin() >= Math.log(2 / gateAlpha)));
         }
         gates = List.copyOf(out);
         return gates;

@@ -26,10 +26,12 @@ public record ProgressiveConfig(
 
     /**
      * {@code ttft-threshold} (null: no gate), {@code bad-finish} reasons (empty: no gate), and
-     * {@code max-token-ratio} (0: no gate); all need {@code observe: openai} on the rollout.
+     * {@code max-token-ratio} (0: no gate) with the {@code token-cap} that answers are counted up to; all
+     * need {@code observe: openai} on the rollout.
      */
-    public record ModelGates(Duration ttftThreshold, List<String> badFinish, double maxTokenRatio) {
-        public static final ModelGates NONE = new ModelGates(null, List.of(), 0);
+    public record ModelGates(Duration ttftThreshold, List<String> badFinish, double maxTokenRatio, int tokenCap) {
+        public static final int DEFAULT_TOKEN_CAP = 4096;
+        public static final ModelGates NONE = new ModelGates(null, List.of(), 0, DEFAULT_TOKEN_CAP);
 
         public ModelGates {
             badFinish = List.copyOf(badFinish);

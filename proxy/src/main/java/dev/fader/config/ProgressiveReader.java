@@ -13,7 +13,7 @@ final class ProgressiveReader {
     private static final Set<String> KEYS = Set.of("steps", "step-min-duration", "step-min-requests", "analysis",
             "on-failure", "state-dir", "notify");
     private static final Set<String> ANALYSIS_KEYS = Set.of("max-error-ratio", "max-error-increase",
-            "slow-threshold", "alpha", "negative-feedback", "ttft-threshold", "bad-finish", "max-token-ratio");
+            "slow-threshold", "alpha", "negative-feedback", "ttft-threshold", "bad-finish", "max-token-ratio", "token-cap");
     /** The finish reasons a {@code bad-finish} list may name: the metric's labels. */
     static final Set<String> FINISH_REASONS = Set.of("stop", "length", "content_filter", "tool_calls", "other", "none");
 
@@ -101,7 +101,8 @@ final class ProgressiveReader {
             return v;
         }).orElse(0.0);
         return new ProgressiveConfig.ModelGates(a.parsed("ttft-threshold", ConfigLoader::positive).orElse(null),
-                badFinish, tokenRatio);
+                badFinish, tokenRatio, a.parsed("token-cap", s -> ConfigLoader.count(s, 16))
+                        .orElse(ProgressiveConfig.ModelGates.DEFAULT_TOKEN_CAP));
     }
 
     private static double positiveNumber(String s) {

@@ -126,6 +126,13 @@ final class RolloutReader {
                     + (judge != null ? "judge" : "ttft-threshold, bad-finish and max-token-ratio")
                     + " read the model's answers (expected: observe: openai on the rollout)");
         }
+        LayerConfig split = layers.stream().filter(LayerConfig::isCatchAll).reduce((x, y) -> y).orElse(null);
+        if (progressive != null && progressive.model().maxTokenRatio() > 0 && split != null && split.split() != null
+                && split.split().shares().keySet().stream().filter(v -> !v.equals(baseline)).count() > 1) {
+            problems.at(r.keyNode("progressive").orElseThrow(), where + ": max-token-ratio compares the canary with the"
+                    + " baseline alone, but the catch-all split names " + split.split().shares().keySet()
+                    + " (expected: one variant besides the baseline)");
+        }
         if (name == null) {
             return null;
         }

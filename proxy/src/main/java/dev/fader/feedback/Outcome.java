@@ -17,12 +17,14 @@ public record Outcome(Request request, Route route, Kind kind, int status, long 
     /**
      * Where the request went. {@code bucket} is -1 when no key was hashed; {@code upstream} and
      * {@code endpoint} are the pool and endpoint that served it (empty when none did); {@code fallback}:
-     * the variant's own pool could not serve, so the rollout's baseline pool did.
+     * the variant's own pool could not serve, so the rollout's baseline pool did; {@code share}: the variant's
+     * share of its layer in basis points when the request was routed (the chance a random user got it), -1
+     * when not taken (only model answers need it).
      */
     public record Route(String rollout, String variant, String layer, int bucket, int keyHash, String upstream,
-            String endpoint, boolean fallback) {
+            String endpoint, boolean fallback, int share) {
         /** A request refused before it was routed. */
-        public static final Route NONE = new Route("", "", "", -1, 0, "", "", false);
+        public static final Route NONE = new Route("", "", "", -1, 0, "", "", false, -1);
     }
 
     /** A request refused before routing (malformed, too large, too slow): nothing to blame on a variant. */

@@ -105,7 +105,7 @@ final class Tally implements ResponseObserver {
         Outcome.Kind kind = blame(answered);
         RouteDecision d = decision;
         Outcome.Route route = d == null ? Outcome.Route.NONE : new Outcome.Route(d.rollout().name(), d.variant(),
-                d.layer(), d.bucket(), d.keyHash(), upstream, endpoint, fallback);
+                d.layer(), d.bucket(), d.keyHash(), upstream, endpoint, fallback, answer == null ? -1 : d.share());
         sink.record(new Outcome(new Outcome.Request(startMillis, requestId, method, host, path), route, kind, status,
                 firstByteNanos, System.nanoTime() - startNanos, bytesIn, bytesOut, retried,
                 answer == null ? null : answer.finish()));

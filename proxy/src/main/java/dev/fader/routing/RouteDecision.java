@@ -14,6 +14,16 @@ public record RouteDecision(CompiledRollout rollout, String variant, String laye
         return route.primary().name();
     }
 
+    /** The variant's share of the layer that decided, in basis points: the chance a random user got it there. */
+    public int share() {
+        for (CompiledLayer l : rollout.layers()) {
+            if (l.name().equals(layer)) {
+                return l.shareOf(variant);
+            }
+        }
+        return 0; // the default: no layer applied
+    }
+
     /** The {@code X-Fader-Decision} value of the contract. */
     public String explainHeader(long epoch) {
         return "rollout=" + rollout.name() + ";variant=" + variant + ";layer=" + layer + ";bucket=" + bucket

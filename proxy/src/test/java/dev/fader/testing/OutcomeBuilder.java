@@ -19,6 +19,7 @@ public final class OutcomeBuilder {
     private String upstream;
     private String endpoint = "127.0.0.1:1";
     private boolean fallback;
+    private int share = -1;
     private int status = 200;
     private Outcome.Kind kind;
     private long firstByteNanos = 1_000_000;
@@ -46,6 +47,12 @@ public final class OutcomeBuilder {
         layer = l;
         bucket = b;
         keyHash = hash;
+        return this;
+    }
+
+    /** The variant's share of its layer when routed, in basis points. */
+    public OutcomeBuilder share(int basisPoints) {
+        share = basisPoints;
         return this;
     }
 
@@ -94,7 +101,7 @@ public final class OutcomeBuilder {
     public Outcome build() {
         return new Outcome(new Outcome.Request(startedAtMillis, requestId, method, host, path),
                 new Outcome.Route(rollout, variant, layer, bucket, keyHash, upstream == null ? variant : upstream,
-                        endpoint, fallback),
+                        endpoint, fallback, share),
                 kind == null ? Outcome.Kind.ofStatus(status) : kind, status, firstByteNanos, totalNanos, bytesIn,
                 bytesOut, false, answer);
     }
