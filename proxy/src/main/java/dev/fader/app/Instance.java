@@ -12,6 +12,7 @@ import dev.fader.feedback.Feedback;
 import dev.fader.feedback.FeedbackEvents;
 import dev.fader.feedback.FeedbackLog;
 import dev.fader.feedback.FeedbackWindows;
+import dev.fader.feedback.Judges;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.feedback.RolloutReport;
 import dev.fader.feedback.SampleRatio;
@@ -53,6 +54,7 @@ public final class Instance implements AdminApi, AutoCloseable {
     private final Engine engine;
     private final AnswerLedger answers;
     private final FeedbackDesk feedback;
+    private final Judges judges;
     private final Reloader reloader;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fader-progressive");
@@ -88,7 +90,8 @@ public final class Instance implements AdminApi, AutoCloseable {
         this.answers = new AnswerLedger(config.feedback().rememberAnswers(), config.feedback().window().toNanos(),
                 System::nanoTime);
         this.feedback = new FeedbackDesk(windows, controllers, engine, metrics, FeedbackEvents.open(config.feedback().events()));
-        OutcomeSink sink = windows.and(metrics).and(controllers).and(engine).and(answers);
+        this.judges = new Judges(() -> self[0].table(), feedback::accept, metrics::judged);
+        OutcomeSink sink = windows.and(metrics).and(controllers).and(engine).and(answers).and(judges);
         if (accessLog != null) {
             sink = sink.and(accessLog);
         }
@@ -260,6 +263,7 @@ public final class Instance implements AdminApi, AutoCloseable {
         ticker.shutdownNow();
         feedbackLog.close();
         proxy.close();
+        judges.close();
         feedback.close();
         if (admin != null) {
             admin.close();

@@ -116,6 +116,12 @@ public final class ProxyMetrics implements OutcomeSink {
         model.feedback(rollout, variant, positive, source);
     }
 
+    /** What came of an answer sampled for a judge: scored, invalid, timeout, failed or dropped (all slots busy). */
+    public void judged(String rollout, String result) {
+        Counter.builder("fader.judge.requests").tags("rollout", rollout, "result", result)
+                .description("answers sampled for the judge, by what came of them").register(registry).increment();
+    }
+
     public void reload(boolean ok) {
         reloads(ok).increment();
     }

@@ -1,9 +1,14 @@
 package dev.fader.app;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.fader.analysis.RolloutState;
 import dev.fader.config.ConfigLoader;
 import dev.fader.demo.ToyModel;
@@ -192,6 +197,76 @@ class ModelFeedbackIT {
         assertThat(line.get("source").asText()).isEqualTo("answer");
         assertThat(line.get("comment").asText()).hasSizeLessThanOrEqualTo(1001);
         assertThat(Files.readString(events)).doesNotContain("alice");
+    }
+
+    WireMockServer judge(int delayMillis, String reply) {
+        WireMockServer j = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        j.start();
+        open.add(j::stop);
+        j.stubFor(post(urlEqualTo("/judge")).willReturn(aResponse().withStatus(200).withFixedDelay(delayMillis)
+                .withHeader("Content-Type", "application/json").withBody(reply)));
+        return j;
+    }
+
+    static void eventually(Runnable check) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(25);
+            }
+        }
+    }
+
+    @Test
+    void aJudgeScoresSampledAnswersBlindAndItsScoresCountAsFeedback() throws Exception {
+        WireMockServer j = judge(0, "{\"score\": 0.2, \"why\": \"off topic\"}");
+        start(model("stable", 3, 1, 0, 0, true), model("canary", 3, 1, 0, 0, true), """
+                    split: { canary: 50%% }
+                    judge: { url: "http://127.0.0.1:%d/judge", sample: 100%%, timeout: 5s, max-in-flight: 64 }
+                """.formatted(j.port()));
+        round(20, true);
+        eventually(() -> {
+            try {
+                JsonNode v = status().get("variants");
+                assertThat(v.get("stable").get("feedback").get("negative").asLong()
+                        + v.get("canary").get("feedback").get("negative").asLong()).isEqualTo(20);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(metric("fader_judge_requests_total{result=\"scored\",rollout=\"chat\"}")).isEqualTo(20);
+        assertThat(metric("fader_answer_feedback_total{label=\"negative\",rollout=\"chat\",source=\"judge\",variant=\"canary\"}"))
+                .isPositive();
+        String sent = j.getAllServeEvents().get(0).getRequest().getBodyAsString();
+        JsonNode asked = JSON.readTree(sent);
+        assertThat(asked.get("answer").asText()).isEqualTo("The canary sings");
+        assertThat(asked.get("request").asText()).contains("\"content\":\"sing\"");
+        assertThat(asked.has("variant")).as("the judge is not told which model answered").isFalse();
+    }
+
+    @Test
+    void aSlowJudgeNeverDelaysClientsAndWhatItCannotTakeIsDroppedAndCounted() throws Exception {
+        WireMockServer j = judge(3000, "{\"score\": 1}");
+        start(model("stable", 3, 1, 0, 0, true), model("canary", 3, 1, 0, 0, true), """
+                    split: { canary: 50%% }
+                    judge: { url: "http://127.0.0.1:%d/judge", sample: 100%%, timeout: 300ms, max-in-flight: 2 }
+                """.formatted(j.port()));
+        long started = System.nanoTime();
+        List<HttpResponse<String>> answers = round(16, true);
+        assertThat((System.nanoTime() - started) / 1e9).as("16 answers while the judge sleeps 3 s each").isLessThan(2.5);
+        answers.forEach(a -> assertThat(a.statusCode()).isEqualTo(200));
+        eventually(() -> {
+            double dropped = metric("fader_judge_requests_total{result=\"dropped\",rollout=\"chat\"}");
+            double timedOut = metric("fader_judge_requests_total{result=\"timeout\",rollout=\"chat\"}");
+            assertThat(dropped + timedOut).isEqualTo(16);
+            assertThat(timedOut).isBetween(2.0, 14.0);
+        });
     }
 
     static final String PROGRESSIVE = """
