@@ -121,10 +121,10 @@ final class RolloutReader {
             return true;
         }).orElse(false);
         JudgeConfig judge = r.map("judge").map(j -> JudgeReader.read(j)).orElse(null);
-        if (!observe && (judge != null || progressive != null && progressive.model().any())) {
+        if (!observe && !r.has("observe") && (judge != null || progressive != null && progressive.model().any())) {
             problems.at(r.keyNode(judge != null ? "judge" : "progressive").orElseThrow(), where + ": "
                     + (judge != null ? "judge" : "ttft-threshold, bad-finish and max-token-ratio")
-                    + " read the model's answers (expected: observe: openai on the rollout)");
+                    + " need the model's answers read (expected: observe: openai on the rollout)");
         }
         LayerConfig split = layers.stream().filter(LayerConfig::isCatchAll).reduce((x, y) -> y).orElse(null);
         if (progressive != null && progressive.model().maxTokenRatio() > 0 && split != null && split.split() != null

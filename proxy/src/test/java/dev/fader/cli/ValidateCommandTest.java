@@ -30,6 +30,15 @@ class ValidateCommandTest {
                 "4:13: upstreams.canary: empty pool (expected: at least one endpoint host:port)"));
         expect.put("layer-without-split", List.of(
                 "10:9: rollout 'web' layer 'staff': selects users but gives them nothing (expected: a split, e.g. split: { canary: 100% })"));
+        expect.put("model-gates", List.of(
+                "9:14: rollouts[0].observe: 'anthropic' is not a protocol Fader reads (expected: openai)",
+                "10:12: rollouts[0].judge: missing required key 'url'",
+                "12:5: rollout 'chat': max-token-ratio compares the canary with the baseline alone, but the catch-all split"
+                        + " names [canary, other] (expected: one variant besides the baseline)",
+                "15:30: rollout 'chat'.progressive.analysis.bad-finish: 'truncated' is not a finish reason (expected one of:"
+                        + " stop, length, content_filter, tool_calls, other, none)",
+                "20:5: rollout 'plain': ttft-threshold, bad-finish and max-token-ratio need the model's answers read"
+                        + " (expected: observe: openai on the rollout)"));
         expect.put("many-errors", List.of(
                 "1:9: listen: 'localhost:http' has no valid port (expected: host:port with port 0..65535)",
                 "3:42: upstreams.stable: unknown key 'weight'; expected one of endpoints, fallback, health-check",

@@ -35,6 +35,16 @@ class AccessLogTest {
     }
 
     @Test
+    void aModelAnswerAddsWhatTheModelSaid() {
+        Map<String, Object> j = new Yaml().load(AccessLog.line(OutcomeBuilder.outcome()
+                .answer(412.5, 230, FinishReason.LENGTH).build()));
+        assertThat(j).containsEntry("ttftMs", 412.5).containsEntry("outputTokens", 230)
+                .containsEntry("finishReason", "length").containsEntry("inputTokens", 10);
+        Map<String, Object> plain = new Yaml().load(AccessLog.line(OutcomeBuilder.outcome().build()));
+        assertThat(plain).doesNotContainKeys("ttftMs", "outputTokens", "finishReason");
+    }
+
+    @Test
     void hostsAreNormalizedAsRoutingSeesThem() {
         assertThat(dev.fader.routing.RequestView.normalizeHost(null)).isEmpty();
         assertThat(dev.fader.routing.RequestView.normalizeHost("API.example.com")).isEqualTo("api.example.com");
