@@ -1,6 +1,7 @@
 package dev.fader.cli;
 
 import dev.fader.demo.Demo;
+import dev.fader.demo.ModelDemo;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,9 +32,25 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seconds", description = "stop after this many seconds (default: run until Ctrl-C)")
     long seconds = 0;
 
+    @Option(names = "--model", description = "the model demo: two streaming toy chat models; the canary never fails"
+            + " a request but cuts more answers short and starts later")
+    boolean model;
+
+    @Option(names = "--canary-truncate-rate", description = "with --model: share of canary answers cut at the length"
+            + " limit (default 0.25; the stable model cuts 0.03)")
+    double canaryTruncateRate = 0.25;
+
+    @Option(names = "--canary-first-token-ms", description = "with --model: the canary's time to first token (default 400)")
+    long canaryFirstTokenMs = 400;
+
     @Override
     public Integer call() throws Exception {
         boolean terminal = System.console() != null;
+        if (model) {
+            new ModelDemo(new ModelDemo.Settings(port, canaryPercent, canaryTruncateRate, canaryFirstTokenMs, users,
+                    rate == 200 ? 50 : rate, Duration.ofSeconds(seconds), terminal), System.out).run();
+            return 0;
+        }
         new Demo(new Demo.Settings(port, canaryPercent, canaryErrorRate, canaryDelayMs, users, rate,
                 Duration.ofSeconds(seconds), terminal), System.out).run();
         return 0;

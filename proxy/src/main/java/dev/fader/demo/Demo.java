@@ -109,7 +109,7 @@ public final class Demo {
     }
 
     /** The canary's first share, then the demo's usual steps above it. */
-    static String steps(int first) {
+    public static String steps(int first) {
         StringBuilder b = new StringBuilder(first + "%");
         for (int next : new int[] {25, 50, 100}) {
             if (next > first) {

@@ -24,4 +24,17 @@ class DemoTest {
         assertThat(last).contains("DEGRADED").contains("rollout: aborted").contains("gate failed")
                 .doesNotContain("SAMPLE RATIO MISMATCH");
     }
+
+    @Test
+    void theModelDemoRollsBackACanaryThatNeverFailedARequest() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        new ModelDemo(new ModelDemo.Settings(0, 30, 0.6, 50, 500, 150, Duration.ofSeconds(6), false),
+                new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("Fader model demo: proxy on http://127.0.0.1:");
+        String last = out.substring(out.lastIndexOf("variant  "));
+        assertThat(last).containsPattern("model-v1 +\\d+ ").containsPattern("model-v2 +\\d+ ").contains("baseline");
+        assertThat(last).contains("rollout: aborted").contains("bad-finish").contains("FAILED");
+        assertThat(last).containsPattern("model-v2 +\\d+ +\\d+ms +[0-9.]+ +[0-9.]+% +0 ");
+    }
 }
