@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * sub-buckets per power of two (at most 12.5% relative error), up to about 18 minutes.
  */
 public final class LatencyHistogram {
-    static final int SIZE = 16 + 27 * 8;
+    public static final int SIZE = 16 + 27 * 8;
     private final AtomicLongArray counts = new AtomicLongArray(SIZE);
 
     public void record(long nanos) {

@@ -1,6 +1,8 @@
 package dev.fader.observe;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
+import io.netty.util.internal.PlatformDependent;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,14 +19,25 @@ final class AnswerFields implements ByteProcessor {
     static final int MAX_DEPTH = 32;
     static final int MAX_KEY = 24;
 
-    private enum State { VALUE, OBJECT_FIRST, OBJECT_KEY, KEY, AFTER_KEY, ARRAY_FIRST, AFTER_VALUE, STRING, NUMBER,
-        LITERAL, DONE, FAILED }
+    // states; ints rather than an enum: the switch below is the hot loop of every observed answer
+    private static final int VALUE = 0;
+    private static final int OBJECT_FIRST = 1;
+    private static final int OBJECT_KEY = 2;
+    private static final int KEY = 3;
+    private static final int AFTER_KEY = 4;
+    private static final int ARRAY_FIRST = 5;
+    private static final int AFTER_VALUE = 6;
+    private static final int STRING = 7;
+    private static final int NUMBER = 8;
+    private static final int LITERAL = 9;
+    private static final int DONE = 10;
+    private static final int FAILED = 11;
 
     private final boolean[] object = new boolean[MAX_DEPTH];
     private final int[] key = new int[MAX_DEPTH];
     private final byte[] keyBytes = new byte[MAX_KEY];
     private final byte[] finishBytes = new byte[MAX_KEY];
-    private State state = State.VALUE;
+    private int state = VALUE;
     private int depth;
     private int keyLength;
     private boolean keyEscaped;
@@ -63,24 +76,84 @@ final class AnswerFields implements ByteProcessor {
 
     /** One whole JSON value was read and nothing but white space follows it. */
     boolean complete() {
-        return state == State.DONE;
+        return state == DONE;
     }
 
     boolean failed() {
-        return state == State.FAILED;
+        return state == FAILED;
     }
 
     /** Nothing of a value has been read yet. */
     boolean untouched() {
-        return state == State.VALUE && depth == 0;
+        return state == VALUE && depth == 0;
     }
 
     /** Starts reading another value (the next event of a stream); what was found is kept. */
     void nextValue() {
-        state = State.VALUE;
+        state = VALUE;
         depth = 0;
         escape = 0;
         target = AnswerPath.SKIP;
+    }
+
+    /**
+     * Reads {@code buf[from, to)} in place. The bulk of an answer is string bytes (keys, ids, model names,
+     * the content itself): those are passed over in a tight scan for the next quote or backslash, with only
+     * their count (and, for a judge, their bytes) taken; the rest goes byte by byte through {@link #process}.
+     * Sockets fill direct buffers, which are read at their memory address as Netty's own scans do (a
+     * checked read per byte costs several times more); other buffers are read byte by byte.
+     */
+    void feed(ByteBuf buf, int from, int to) {
+        if (!buf.hasMemoryAddress()) {
+            for (int i = from; i < to; i++) {
+                process(buf.getByte(i));
+            }
+            return;
+        }
+        long address = buf.memoryAddress();
+        int i = from;
+        while (i < to) {
+            if ((state == KEY || state == STRING && target != AnswerPath.FINISH) && escape == 0) {
+                int end = i;
+                while (end < to) {
+                    byte c = PlatformDependent.getByte(address + end);
+                    if (c == '"' || c == '\\') {
+                        break;
+                    }
+                    end++;
+                }
+                if (end > i) {
+                    if (state == KEY) {
+                        int at = Math.min(keyLength, MAX_KEY); // a longer key is none of ours: its tail is not kept
+                        PlatformDependent.copyMemory(address + i, keyBytes, at, Math.min(end - i, MAX_KEY - at));
+                        keyLength += end - i;
+                    } else if (target == AnswerPath.SAY) {
+                        said(address + i, end - i);
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+            process(PlatformDependent.getByte(address + i++));
+        }
+    }
+
+    /** A run of {@code length} plain content bytes at {@code address}. */
+    private void said(long address, int length) {
+        if (!sayNonEmpty) {
+            sayNonEmpty = true;
+            contentStrings++;
+            if (firstContentNanos < 0) {
+                firstContentNanos = now;
+            }
+        }
+        lastContentNanos = now;
+        contentBytes += length;
+        if (text != null && textLength < text.length) {
+            int n = Math.min(length, text.length - textLength);
+            PlatformDependent.copyMemory(address, text, textLength, n);
+            textLength += n;
+        }
     }
 
     @Override
@@ -104,7 +177,7 @@ final class AnswerFields implements ByteProcessor {
                     if (b != '"') {
                         return fail();
                     }
-                    state = State.KEY;
+                    state = KEY;
                     keyLength = 0;
                     keyEscaped = false;
                     return true;
@@ -118,7 +191,7 @@ final class AnswerFields implements ByteProcessor {
                         return fail();
                     }
                     key[depth - 1] = keyEscaped ? AnswerPath.OTHER : AnswerPath.lookup(keyBytes, keyLength);
-                    state = State.VALUE;
+                    state = VALUE;
                     return true;
                 case ARRAY_FIRST:
                     if (space(b)) {
@@ -133,7 +206,7 @@ final class AnswerFields implements ByteProcessor {
                         return true;
                     }
                     if (b == ',') {
-                        state = object[depth - 1] ? State.OBJECT_KEY : State.VALUE;
+                        state = object[depth - 1] ? OBJECT_KEY : VALUE;
                         return true;
                     }
                     if (b == '}' || b == ']') {
@@ -171,12 +244,12 @@ final class AnswerFields implements ByteProcessor {
             object[depth] = b == '{';
             key[depth] = AnswerPath.OTHER;
             depth++;
-            state = b == '{' ? State.OBJECT_FIRST : State.ARRAY_FIRST;
+            state = b == '{' ? OBJECT_FIRST : ARRAY_FIRST;
             return true;
         }
         target = AnswerPath.target(depth, key, object);
         if (b == '"') {
-            state = State.STRING;
+            state = STRING;
             sayNonEmpty = false;
             if (target == AnswerPath.FINISH) {
                 finishLength = 0;
@@ -184,14 +257,14 @@ final class AnswerFields implements ByteProcessor {
             return true;
         }
         if (b == '-' || (b >= '0' && b <= '9')) {
-            state = State.NUMBER;
+            state = NUMBER;
             number = 0;
             fraction = false;
             numberByte(b);
             return true;
         }
         if (b == 't' || b == 'f' || b == 'n') {
-            state = State.LITERAL;
+            state = LITERAL;
             return true;
         }
         return fail();
@@ -208,7 +281,7 @@ final class AnswerFields implements ByteProcessor {
             return true;
         }
         if (b == '"') {
-            state = State.AFTER_KEY;
+            state = AFTER_KEY;
             return true;
         }
         if (keyLength < MAX_KEY) {
@@ -335,7 +408,7 @@ final class AnswerFields implements ByteProcessor {
 
     private void afterValue() {
         target = AnswerPath.SKIP;
-        state = depth == 0 ? State.DONE : State.AFTER_VALUE;
+        state = depth == 0 ? DONE : AFTER_VALUE;
     }
 
     private boolean close(boolean isObject) {
@@ -348,7 +421,7 @@ final class AnswerFields implements ByteProcessor {
     }
 
     private boolean fail() {
-        state = State.FAILED;
+        state = FAILED;
         return true; // keep consuming: the caller decides where the next value starts
     }
 

@@ -69,15 +69,12 @@ final class AnswerPath {
 
     /** The id of the key in {@code bytes[0..length)}; a length beyond the array means a longer key: none of ours. */
     static int lookup(byte[] bytes, int length) {
-        if (length > bytes.length) {
+        if (length >= BY_LENGTH.length || length == 0) {
             return OTHER;
         }
         outer:
-        for (int id = 1; id < KEYS.length; id++) {
+        for (int id : BY_LENGTH[length]) { // most keys of a chunk ("id", "model", "index") share no length with ours
             byte[] k = KEYS[id];
-            if (k.length != length) {
-                continue;
-            }
             for (int i = 0; i < length; i++) {
                 if (k[i] != bytes[i]) {
                     continue outer;
@@ -86,6 +83,22 @@ final class AnswerPath {
             return id;
         }
         return OTHER;
+    }
+
+    /** Key ids by key length. */
+    private static final int[][] BY_LENGTH = byLength();
+
+    private static int[][] byLength() {
+        int longest = 0;
+        for (byte[] k : KEYS) {
+            longest = Math.max(longest, k.length);
+        }
+        int[][] out = new int[longest + 1][];
+        for (int len = 0; len <= longest; len++) {
+            int l = len;
+            out[len] = java.util.stream.IntStream.range(1, KEYS.length).filter(id -> KEYS[id].length == l).toArray();
+        }
+        return out;
     }
 
     private static byte[][] keys(String... names) {

@@ -65,7 +65,13 @@ public final class AnswerReader {
             firstByteNanos = nowNanos;
         }
         fields.now = nowNanos;
-        part.forEachByte(events != null ? events : fields);
+        int from = part.readerIndex();
+        int to = part.writerIndex();
+        if (events != null) {
+            events.feed(part, from, to);
+        } else {
+            fields.feed(part, from, to);
+        }
     }
 
     /** The answer is over (or was cut short): what it said. */

@@ -1,5 +1,6 @@
 package dev.fader.observe;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
 
 /**
@@ -27,6 +28,28 @@ final class EventStream implements ByteProcessor {
 
     EventStream(AnswerFields fields) {
         this.fields = fields;
+    }
+
+    /** Reads {@code buf[from, to)} in place: a data line's bytes go to the JSON reader in one run. */
+    void feed(ByteBuf buf, int from, int to) {
+        int i = from;
+        while (i < to) {
+            if (line == Line.DATA && !afterCr) {
+                int eol = buf.forEachByte(i, to - i, ByteProcessor.FIND_CRLF);
+                int end = eol < 0 ? to : eol;
+                while (doneMatched >= 0 && i < end) {
+                    data(buf.getByte(i++)); // the first bytes, one by one, while they may still spell [DONE]
+                }
+                if (end > i) {
+                    fields.feed(buf, i, end);
+                    i = end;
+                }
+                if (eol < 0) {
+                    return;
+                }
+            }
+            process(buf.getByte(i++));
+        }
     }
 
     @Override
