@@ -114,14 +114,7 @@ final class AnswerFields implements ByteProcessor {
         int i = from;
         while (i < to) {
             if ((state == KEY || state == STRING && target != AnswerPath.FINISH) && escape == 0) {
-                int end = i;
-                while (end < to) {
-                    byte c = PlatformDependent.getByte(address + end);
-                    if (c == '"' || c == '\\') {
-                        break;
-                    }
-                    end++;
-                }
+                int end = ByteScan.find(address, i, to, (byte) '"', (byte) '\\');
                 if (end > i) {
                     if (state == KEY) {
                         int at = Math.min(keyLength, MAX_KEY); // a longer key is none of ours: its tail is not kept

@@ -35,7 +35,7 @@ final class EventStream implements ByteProcessor {
         int i = from;
         while (i < to) {
             if (line == Line.DATA && !afterCr) {
-                int eol = buf.forEachByte(i, to - i, ByteProcessor.FIND_CRLF);
+                int eol = lineEnd(buf, i, to);
                 int end = eol < 0 ? to : eol;
                 while (doneMatched >= 0 && i < end) {
                     data(buf.getByte(i++)); // the first bytes, one by one, while they may still spell [DONE]
@@ -50,6 +50,19 @@ final class EventStream implements ByteProcessor {
             }
             process(buf.getByte(i++));
         }
+    }
+
+    /**
+     * The index of the next CR or LF in {@code buf[from, to)}, or -1. A direct buffer is scanned at its
+     * address: {@code forEachByte} would call a processor per byte through a call site that every HTTP
+     * decoder of the process shares, and so cannot inline.
+     */
+    private static int lineEnd(ByteBuf buf, int from, int to) {
+        if (!buf.hasMemoryAddress()) {
+            return buf.forEachByte(from, to - from, ByteProcessor.FIND_CRLF);
+        }
+        int end = ByteScan.find(buf.memoryAddress(), from, to, (byte) '\n', (byte) '\r');
+        return end == to ? -1 : end;
     }
 
     @Override
