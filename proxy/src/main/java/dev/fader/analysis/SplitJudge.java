@@ -90,7 +90,7 @@ final class SplitJudge {
     }
 
     private static String labels(Set<FinishReason> reasons) {
-        return reasons.stream().map(FinishReason::label).toList().toString().replace(" ", "");
+        return reasons.stream().sorted().map(FinishReason::label).toList().toString().replace(" ", "");
     }
 
     /** Counts an outcome of this variant or the baseline routed by the split layer; ignores the rest. */

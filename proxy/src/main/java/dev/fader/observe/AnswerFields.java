@@ -6,14 +6,13 @@ import io.netty.util.internal.PlatformDependent;
 import java.nio.charset.StandardCharsets;
 
 /**
- * An incremental JSON reader that keeps only the fields of an OpenAI-compatible answer or stream chunk
- * that Fader measures: {@code choices[].finish_reason}, the content strings ({@code choices[].delta|message
- * .content}, {@code .reasoning_content}, {@code .refusal}, {@code choices[].text}, tool-call arguments) and
- * {@code usage.prompt_tokens|completion_tokens}. It is fed bytes in any pieces (a value may be split
- * anywhere) and holds a fixed amount of state: the path as key ids (depth at most {@link #MAX_DEPTH}), the
- * key being read (up to {@link #MAX_KEY} bytes), the finish reason, and, only when {@link #keepText} was
- * asked for, up to a bounded number of bytes of the content. Everything else is skipped byte by byte, never
- * stored. Fields found accumulate across {@link #nextValue} calls (one per stream event).
+ * An incremental JSON reader that keeps only what Fader measures of an OpenAI-compatible answer or chunk:
+ * {@code choices[].finish_reason}, the content strings ({@code choices[].delta|message.content},
+ * {@code .reasoning_content}, {@code .refusal}, {@code choices[].text}, tool-call arguments) and
+ * {@code usage.prompt_tokens|completion_tokens}. Fed in pieces split anywhere, it holds fixed state: the
+ * path as key ids (depth at most {@link #MAX_DEPTH}), the key being read (up to {@link #MAX_KEY} bytes), the
+ * finish reason, and only with {@link #keepText} a bounded sample of the content. Nothing else is stored.
+ * Fields found accumulate across {@link #nextValue} calls (one per stream event).
  */
 final class AnswerFields implements ByteProcessor {
     static final int MAX_DEPTH = 32;
@@ -60,18 +59,16 @@ final class AnswerFields implements ByteProcessor {
     long lastContentNanos = -1;
     /** Read by the caller before each piece: the time to stamp the content found in it with. */
     long now;
-    private byte[] text;
-    private int textLength;
-    private int pendingHigh = -1;
+    private TextSample text;
 
     /** Keeps up to {@code maxBytes} of the content as UTF-8 (for a judge). */
     void keepText(int maxBytes) {
-        text = new byte[maxBytes];
+        text = new TextSample(maxBytes);
     }
 
     /** The content kept by {@link #keepText}, or null. */
     String text() {
-        return text == null ? null : new String(text, 0, textLength, StandardCharsets.UTF_8);
+        return text == null ? null : text.toString();
     }
 
     /** One whole JSON value was read and nothing but white space follows it. */
@@ -133,6 +130,15 @@ final class AnswerFields implements ByteProcessor {
 
     /** A run of {@code length} plain content bytes at {@code address}. */
     private void said(long address, int length) {
+        said();
+        contentBytes += length;
+        if (text != null) {
+            text.add(address, length);
+        }
+    }
+
+    /** Content arrived now: the first of a string makes it one more non-empty one. */
+    private void said() {
         if (!sayNonEmpty) {
             sayNonEmpty = true;
             contentStrings++;
@@ -141,12 +147,6 @@ final class AnswerFields implements ByteProcessor {
             }
         }
         lastContentNanos = now;
-        contentBytes += length;
-        if (text != null && textLength < text.length) {
-            int n = Math.min(length, text.length - textLength);
-            PlatformDependent.copyMemory(address, text, textLength, n);
-            textLength += n;
-        }
     }
 
     @Override
@@ -294,10 +294,7 @@ final class AnswerFields implements ByteProcessor {
                 escape = 1;
                 return true;
             }
-            if ((b & 0xff) < 0x20) {
-                return fail(); // raw control characters are not allowed in JSON strings
-            }
-            stringContent(b);
+            stringContent(b); // a raw control character is tolerated: this reader observes, it does not validate
             return true;
         }
         if (escape == 1) {
@@ -307,19 +304,11 @@ final class AnswerFields implements ByteProcessor {
                 return true;
             }
             escape = 0;
-            byte plain = switch (b) {
-                case 'n' -> '\n';
-                case 't' -> '\t';
-                case 'r' -> '\r';
-                case 'b' -> '\b';
-                case 'f' -> '\f';
-                case '"', '\\', '/' -> b;
-                default -> 0;
-            };
-            if (plain == 0) {
+            int k = "ntrbf\"\\/".indexOf(b);
+            if (k < 0) {
                 return fail();
             }
-            stringContent(plain);
+            stringContent((byte) "\n\t\r\b\f\"\\/".charAt(k));
             return true;
         }
         int digit = Character.digit(b, 16);
@@ -336,41 +325,26 @@ final class AnswerFields implements ByteProcessor {
 
     private void stringContent(byte b) {
         if (target == AnswerPath.SAY) {
-            if (!sayNonEmpty) {
-                sayNonEmpty = true;
-                contentStrings++;
-                if (firstContentNanos < 0) {
-                    firstContentNanos = now;
-                }
-            }
-            lastContentNanos = now;
+            said();
             contentBytes++;
-            if (text != null && textLength < text.length) {
-                text[textLength++] = b;
+            if (text != null) {
+                text.add(b);
             }
         } else if (target == AnswerPath.FINISH && finishLength >= 0 && finishLength < MAX_KEY) {
             finishBytes[finishLength++] = b;
         }
     }
 
-    /** A \\u escape: UTF-8 for the text kept, joining surrogate pairs. */
+    /** A \u escape: counted as content (about two bytes of it), decoded only into a judge's sample. */
     private void codePoint(int unit) {
         if (target != AnswerPath.SAY) {
             stringContent((byte) '?'); // only its presence matters outside the content
             return;
         }
-        int cp = unit;
-        if (Character.isHighSurrogate((char) unit)) {
-            pendingHigh = unit;
-            return;
-        }
-        if (Character.isLowSurrogate((char) unit) && pendingHigh >= 0) {
-            cp = Character.toCodePoint((char) pendingHigh, (char) unit);
-        }
-        pendingHigh = -1;
-        byte[] utf8 = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
-        for (byte u : utf8) {
-            stringContent(u);
+        said();
+        contentBytes += 2;
+        if (text != null) {
+            text.codePoint(unit);
         }
     }
 
@@ -378,7 +352,9 @@ final class AnswerFields implements ByteProcessor {
         if (target == AnswerPath.FINISH && finishReason == null && finishLength > 0) {
             finishReason = new String(finishBytes, 0, Math.min(finishLength, MAX_KEY), StandardCharsets.US_ASCII);
         }
-        pendingHigh = -1;
+        if (text != null) {
+            text.endString();
+        }
         afterValue();
     }
 
