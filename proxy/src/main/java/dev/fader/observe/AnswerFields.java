@@ -335,7 +335,7 @@ final class AnswerFields implements ByteProcessor {
         }
     }
 
-    /** A \u escape: counted as content (about two bytes of it), decoded only into a judge's sample. */
+    /** A {@code \\u} escape: counted as content (about two bytes of it), decoded only into a judge's sample. */
     private void codePoint(int unit) {
         if (target != AnswerPath.SAY) {
             stringContent((byte) '?'); // only its presence matters outside the content
