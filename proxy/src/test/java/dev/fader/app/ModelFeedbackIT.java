@@ -1,6 +1,8 @@
 package dev.fader.app;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -308,6 +310,37 @@ class ModelFeedbackIT {
         JsonNode s = status();
         assertThat(s.get("reason").asText()).contains("bad-finish[length,content_filter]").contains("FAILED");
         assertThat(s.get("variants").get("canary").get("errors").asLong()).isZero();
+    }
+
+    @Test
+    void aCanaryThatOnlyStartsLaterIsRolledBackOnItsFirstTokens() throws Exception {
+        start(model("stable", 4, 1, 0, 0, true), model("canary", 4, 300, 0, 0, true),
+                PROGRESSIVE.formatted(dir.resolve("state")).replace("ttft-threshold: 2s", "ttft-threshold: 150ms"));
+        assertThat(drive(12)).isEqualTo(RolloutState.Phase.ABORTED);
+        assertThat(status().get("reason").asText()).contains("ttft>150ms").contains("FAILED");
+        assertThat(status().get("variants").get("canary").get("errors").asLong()).isZero();
+    }
+
+    @Test
+    void aCanaryTheJudgeDislikesIsRolledBackOnItsScores() throws Exception {
+        WireMockServer j = judge(0, "{\"score\": 0.9}");
+        j.stubFor(post(urlEqualTo("/judge")).withRequestBody(matchingJsonPath("$.answer", equalTo("The canary")))
+                .atPriority(1).willReturn(aResponse().withStatus(200).withBody("{\"score\": 0.1}")));
+        start(model("stable", 4, 1, 0, 0, true), model("canary", 2, 1, 0, 0, true), """
+                    judge: { url: "http://127.0.0.1:%d/judge", sample: 100%%, timeout: 5s, max-in-flight: 64 }
+                """.formatted(j.port()) + PROGRESSIVE.formatted(dir.resolve("state"))
+                .replace("bad-finish: [length, content_filter]", "negative-feedback: true"));
+        RolloutState.Phase phase = RolloutState.Phase.PROGRESSING;
+        for (int i = 0; i < 12 && phase == RolloutState.Phase.PROGRESSING; i++) {
+            round(150, true);
+            eventually(() -> assertThat(metric("fader_judge_requests_total{result=\"scored\",rollout=\"chat\"}"))
+                    .isEqualTo(users)); // every answer scored before the next look
+            clock.addAndGet(61_000);
+            fader.tick();
+            phase = fader.controllers().get("chat").state().phase();
+        }
+        assertThat(phase).isEqualTo(RolloutState.Phase.ABORTED);
+        assertThat(status().get("reason").asText()).contains("negative-feedback").contains("FAILED");
     }
 
     @Test
