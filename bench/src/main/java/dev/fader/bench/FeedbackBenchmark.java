@@ -60,7 +60,7 @@ public class FeedbackBenchmark {
                     new Outcome.Route("web", variant, "everyone", i * 7 % 10_000, i * 0x9E3779B1, variant,
                             canary ? "127.0.0.1:9101" : "127.0.0.1:9001", false, -1),
                     error ? Outcome.Kind.S5XX : Outcome.Kind.S2XX, error ? 503 : 200, 900_000 + i, 1_000_000 + i, 0,
-                    100, false, null);
+                    100, false, null, null);
         }
     }
 

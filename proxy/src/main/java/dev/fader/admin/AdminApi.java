@@ -8,6 +8,7 @@ import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.Verdicts;
 import dev.fader.metrics.ProxyMetrics;
 import dev.fader.routing.RoutingTable;
+import dev.fader.shadow.Shadows;
 import java.util.List;
 
 /** What the admin API needs of the running instance; implemented by the instance that wires Fader together. */
@@ -36,6 +37,9 @@ public interface AdminApi {
 
     /** Feedback already mapped to the variant it is about: counted, judged, and written to the event log. */
     void feedback(Feedback f);
+
+    /** Shadow traffic and its comparisons, per rollout. */
+    Shadows shadows();
 
     /** A recent model answer by its request id, or null when unknown or older than the feedback window. */
     AnswerLedger.Entry answer(String requestId);

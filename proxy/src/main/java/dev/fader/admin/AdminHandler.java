@@ -90,6 +90,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             w.endArray().endObject();
             return Reply.json(s.ok() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, w.toString());
         }
+        if (path.startsWith("/shadow/") && method.equals(HttpMethod.GET)) {
+            String rollout = path.substring("/shadow/".length());
+            String report = api.table().rollout(rollout) == null ? null : api.shadows().reportJson(rollout);
+            return report != null ? Reply.json(HttpResponseStatus.OK, report) : Reply.text(HttpResponseStatus.NOT_FOUND,
+                    "rollout '" + rollout + "' " + (api.table().rollout(rollout) == null ? "is unknown"
+                            : "has no shadow: block (expected: shadow: { upstream: ... } on the rollout)"));
+        }
         if (path.equals("/feedback") && method.equals(HttpMethod.POST)) {
             return FeedbackEndpoint.handle(api, body);
         }

@@ -48,7 +48,8 @@ final class StatusJson {
         w.endArray().endObject();
         w.name("rollouts").beginArray();
         for (RolloutReport r : RolloutReport.of(table, windows, api.verdicts())) {
-            rollout(w, r, api.controllers().get(r.name()), table.rollout(r.name()).config().observeOpenAi());
+            rollout(w, r, api.controllers().get(r.name()), table.rollout(r.name()).config().observeOpenAi(),
+                    api.shadows().summary(r.name()));
         }
         w.endArray();
         endpoints(w, api);
@@ -111,8 +112,11 @@ final class StatusJson {
         w.endObject().endObject();
     }
 
-    private static void rollout(JsonWriter w, RolloutReport r, RolloutController c, boolean model) {
+    private static void rollout(JsonWriter w, RolloutReport r, RolloutController c, boolean model, String shadow) {
         w.beginObject().field("name", r.name()).field("baseline", r.baseline());
+        if (shadow != null) {
+            w.field("shadow", shadow);
+        }
         if (c == null) {
             w.field("state", "static").name("step").value((String) null);
         } else {

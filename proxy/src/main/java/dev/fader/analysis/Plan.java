@@ -143,7 +143,7 @@ public final class Plan {
         return new Outcome(new Outcome.Request(0, "", "GET", "", "/"), new Outcome.Route(d.rollout().name(),
                 d.variant(), d.layer(), d.bucket(), d.keyHash(), d.upstream(), "", false, -1),
                 failed ? Outcome.Kind.S5XX : Outcome.Kind.S2XX, failed ? 500 : 200, ANSWER_NANOS, ANSWER_NANOS, 0, 0, false,
-                null);
+                null, null);
     }
 
     /** Three times the longest the steps could take: each its minimum time, or its minimum requests at its share. */

@@ -22,6 +22,7 @@ import dev.fader.proxy.EndpointHealth;
 import dev.fader.proxy.ProxyServer;
 import dev.fader.routing.ReloadImpact;
 import dev.fader.routing.RoutingTable;
+import dev.fader.shadow.Shadows;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -55,6 +56,7 @@ public final class Instance implements AdminApi, AutoCloseable {
     private final AnswerLedger answers;
     private final FeedbackDesk feedback;
     private final Judges judges;
+    private final Shadows shadows;
     private final Reloader reloader;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fader-progressive");
@@ -91,7 +93,8 @@ public final class Instance implements AdminApi, AutoCloseable {
                 System::nanoTime);
         this.feedback = new FeedbackDesk(windows, controllers, engine, metrics, FeedbackEvents.open(config.feedback().events()));
         this.judges = new Judges(() -> self[0].table(), feedback::accept, metrics::judged);
-        OutcomeSink sink = windows.and(metrics).and(controllers).and(engine).and(answers).and(judges);
+        this.shadows = new Shadows(() -> self[0].table(), metrics::shadowed, metrics::shadowDifference);
+        OutcomeSink sink = windows.and(metrics).and(controllers).and(engine).and(answers).and(judges).and(shadows);
         if (accessLog != null) {
             sink = sink.and(accessLog);
         }
@@ -242,6 +245,11 @@ public final class Instance implements AdminApi, AutoCloseable {
     }
 
     @Override
+    public Shadows shadows() {
+        return shadows;
+    }
+
+    @Override
     public AnswerLedger.Entry answer(String requestId) {
         return answers.find(requestId);
     }
@@ -264,6 +272,7 @@ public final class Instance implements AdminApi, AutoCloseable {
         feedbackLog.close();
         proxy.close();
         judges.close();
+        shadows.close();
         feedback.close();
         if (admin != null) {
             admin.close();

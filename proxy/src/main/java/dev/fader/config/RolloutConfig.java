@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * One rollout: which requests it owns, its variants, how users are keyed, and its layers in order;
  * {@code observeOpenAi}: read its answers as an OpenAI-compatible model's; {@code judge}: where to send a
- * sample of them for scoring, or null.
+ * sample of them for scoring, or null; {@code shadow}: where copies of its requests go, or null.
  */
 public record RolloutConfig(
         String name,
@@ -24,7 +24,8 @@ public record RolloutConfig(
         ProgressiveConfig progressive,
         String revision,
         boolean observeOpenAi,
-        JudgeConfig judge) {
+        JudgeConfig judge,
+        ShadowConfig shadow) {
 
     public enum Anonymous { COOKIE, BASELINE, RANDOM }
 

@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Reads the {@code rollouts:} list and checks every name a rollout refers to. */
 final class RolloutReader {
     private static final Set<String> ROLLOUT_KEYS = Set.of("name", "match", "baseline", "variants", "user-key", "salt",
-            "anonymous", "explain", "layers", "split", "progressive", "revision", "observe", "judge");
+            "anonymous", "explain", "layers", "split", "progressive", "revision", "observe", "judge", "shadow");
     private static final Set<String> LAYER_KEYS = Set.of("name", "force", "when", "users", "users-file", "split");
     private static final Set<String> WHEN_KEYS = Set.of("header", "cookie", "query", "in", "equals", "prefix", "regex");
     static final String CATCH_ALL = "everyone";
@@ -41,7 +41,7 @@ final class RolloutReader {
             if (first != null) {
                 out.add(new RolloutConfig("default", null, "/", first, Map.of(first, first),
                         List.of(new KeySource(KeySource.Kind.HEADER, "X-User-Id")), "default",
-                        RolloutConfig.Anonymous.BASELINE, false, List.of(), null, null, false, null));
+                        RolloutConfig.Anonymous.BASELINE, false, List.of(), null, null, false, null, null));
             }
             return out;
         }
@@ -138,7 +138,8 @@ final class RolloutReader {
         }
         return new RolloutConfig(name, host, pathPrefix, baseline, variants, userKey,
                 r.string("salt").orElse(name), anonymous, r.flag("explain", false), layers, progressive,
-                r.string("revision").orElse(null), observe, judge);
+                r.string("revision").orElse(null), observe, judge,
+                r.map("shadow").map(s -> ShadowReader.read(s, where + ".shadow", upstreams, problems)).orElse(null));
     }
 
     private Map<String, String> readVariants(YamlMap r, String where) {

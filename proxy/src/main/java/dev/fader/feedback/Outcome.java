@@ -4,10 +4,11 @@ package dev.fader.feedback;
  * One finished request as the proxy saw it: the request, where it was routed, and what came of it.
  * Latencies are in nanoseconds ({@code firstByteNanos} is -1 when no response byte arrived); the user
  * key itself is never kept. {@code answer} is what the model said, for rollouts with {@code observe: openai}
- * (null for the others).
+ * (null for the others); {@code mirror}: what a shadow copy of it needs, for requests a rollout's
+ * {@code shadow:} copies (null for the others).
  */
 public record Outcome(Request request, Route route, Kind kind, int status, long firstByteNanos, long totalNanos,
-        long bytesIn, long bytesOut, boolean retried, ModelAnswer answer) {
+        long bytesIn, long bytesOut, boolean retried, ModelAnswer answer, Mirror mirror) {
 
     /** The request line's facts; {@code host} is the Host field as sent (normalized only where printed). */
     public record Request(long startedAtMillis, String requestId, String method, String host, String path) {
@@ -30,7 +31,7 @@ public record Outcome(Request request, Route route, Kind kind, int status, long 
     /** A request refused before routing (malformed, too large, too slow): nothing to blame on a variant. */
     public static Outcome refused(long nowMillis, int status) {
         return new Outcome(new Request(nowMillis, "", "", "", ""), Route.NONE, Kind.ofStatus(status), status, -1, 0,
-                0, 0, false, null);
+                0, 0, false, null, null);
     }
 
     public String rollout() {

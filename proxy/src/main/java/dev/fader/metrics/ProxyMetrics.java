@@ -122,6 +122,19 @@ public final class ProxyMetrics implements OutcomeSink {
                 .description("answers sampled for the judge, by what came of them").register(registry).increment();
     }
 
+    /** A shadow copy's fate: compared, dropped, skipped or error. */
+    public void shadowed(String rollout, String result) {
+        Counter.builder("fader.shadow.requests").tags("rollout", rollout, "result", result)
+                .description("shadow copies by what came of them").register(registry).increment();
+    }
+
+    /** A field (JSON pointer, status or content-type) in which the candidate's answer differed from the primary's. */
+    public void shadowDifference(String rollout, String field) {
+        Counter.builder("fader.shadow.differences").tags("rollout", rollout, "field", field)
+                .description("candidate answers that differed from the primary's in a field").register(registry)
+                .increment();
+    }
+
     public void reload(boolean ok) {
         reloads(ok).increment();
     }

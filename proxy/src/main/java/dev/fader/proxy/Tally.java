@@ -1,6 +1,7 @@
 package dev.fader.proxy;
 
 import dev.fader.config.JudgeConfig;
+import dev.fader.config.ShadowConfig;
 import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.observe.AnswerReader;
@@ -37,9 +38,12 @@ final class Tally implements ResponseObserver {
     private Outcome.Kind variantFailure; // the variant's own pool failed to connect; another pool may have served
     private boolean retried;
     private AnswerReader answer;
+    private final HttpRequest request;
+    private MirrorCapture mirror;
 
     Tally(HttpRequest request, OutcomeSink sink) {
         this.sink = sink;
+        this.request = request;
         this.method = request.method().name();
         String uri = request.uri();
         int q = uri.indexOf('?');
@@ -54,12 +58,19 @@ final class Tally implements ResponseObserver {
             boolean sampled = judge != null && ThreadLocalRandom.current().nextInt(10_000) < judge.sampleBasisPoints();
             answer = new AnswerReader(startNanos, sampled ? judge.maxBytes() : 0);
         }
+        ShadowConfig shadow = d.rollout().config().shadow();
+        if (shadow != null && shadow.copies(d.bucket(), method, path)) {
+            mirror = new MirrorCapture(shadow, request);
+        }
     }
 
     void requestContent(HttpContent part) {
         bytesIn += part.content().readableBytes();
         if (answer != null) {
             answer.request(part.content());
+        }
+        if (mirror != null) {
+            mirror.request(part.content());
         }
     }
 
@@ -89,6 +100,9 @@ final class Tally implements ResponseObserver {
             answer.head(status, head.headers().get(HttpHeaderNames.CONTENT_TYPE),
                     head.headers().get(HttpHeaderNames.CONTENT_ENCODING));
         }
+        if (mirror != null) {
+            mirror.head(head);
+        }
     }
 
     @Override
@@ -96,6 +110,9 @@ final class Tally implements ResponseObserver {
         bytesOut += part.content().readableBytes();
         if (answer != null) {
             answer.content(part.content(), System.nanoTime());
+        }
+        if (mirror != null) {
+            mirror.answer(part.content());
         }
     }
 
@@ -108,7 +125,8 @@ final class Tally implements ResponseObserver {
                 d.layer(), d.bucket(), d.keyHash(), upstream, endpoint, fallback, answer == null ? -1 : d.share());
         sink.record(new Outcome(new Outcome.Request(startMillis, requestId, method, host, path), route, kind, status,
                 firstByteNanos, System.nanoTime() - startNanos, bytesIn, bytesOut, retried,
-                answer == null ? null : answer.finish()));
+                answer == null ? null : answer.finish(),
+                mirror == null ? null : mirror.finish(kind.ordinal() <= Outcome.Kind.S5XX.ordinal() && !fallback)));
     }
 
     /**

@@ -79,7 +79,7 @@ class ModelGatesTest {
         SplitJudge j = judge();
         Outcome compressed = new Outcome(answer("canary", 1, FinishReason.STOP).build().request(),
                 answer("canary", 1, FinishReason.STOP).build().route(), Outcome.Kind.S2XX, 200, 1, 1, 0, 0, false,
-                ModelAnswer.skipped(ModelAnswer.Skip.COMPRESSED));
+                ModelAnswer.skipped(ModelAnswer.Skip.COMPRESSED), null);
         j.record(compressed);
         assertThat(gate(j.tick(0.1), "bad-finish").canaryTrials()).isZero();
     }

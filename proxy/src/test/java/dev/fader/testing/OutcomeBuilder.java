@@ -103,6 +103,6 @@ public final class OutcomeBuilder {
                 new Outcome.Route(rollout, variant, layer, bucket, keyHash, upstream == null ? variant : upstream,
                         endpoint, fallback, share),
                 kind == null ? Outcome.Kind.ofStatus(status) : kind, status, firstByteNanos, totalNanos, bytesIn,
-                bytesOut, false, answer);
+                bytesOut, false, answer, null);
     }
 }
