@@ -43,6 +43,11 @@ class ValidateCommandTest {
                 "1:9: listen: 'localhost:http' has no valid port (expected: host:port with port 0..65535)",
                 "3:42: upstreams.stable: unknown key 'weight'; expected one of endpoints, fallback, health-check",
                 "6:15: rollout 'web': baseline 'stabel' is not a variant (expected one of: stable)"));
+        expect.put("shadow", List.of(
+                "8:17: rollout 'chat'.shadow.upstream: unknown upstream 'candidte' (expected one of: stable)",
+                "9:23: rollout 'chat'.shadow.methods: 'FETCH' is not a method Fader copies (expected one of: DELETE, GET,"
+                        + " HEAD, OPTIONS, PATCH, POST, PUT)",
+                "10:16: rollout 'chat'.shadow.ignore: 'id' does not start with / (expected: a JSON pointer such as /id)"));
         expect.put("split-over-100", List.of(
                 "10:12: rollout 'models'.split: shares add up to 110% (expected: at most 100%)"));
         expect.put("three-decimals", List.of(
