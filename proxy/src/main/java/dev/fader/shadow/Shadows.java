@@ -43,7 +43,9 @@ public final class Shadows implements OutcomeSink, AutoCloseable {
     private final Supplier<RoutingTable> table;
     private final BiConsumer<String, String> onResult;
     private final BiConsumer<String, String> onDifference;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+    // One thread sends the copies and compares their answers: shadow work never takes more than one
+    // core from the event loops, and none of it runs on them (the JDK client does work as it sends).
+    private final ExecutorService threads = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fader-shadow");
         t.setDaemon(true);
         return t;
@@ -85,6 +87,14 @@ public final class Shadows implements OutcomeSink, AutoCloseable {
             count(o.rollout(), s, "dropped");
             return;
         }
+        try {
+            threads.execute(() -> copy(o, m, cfg, s, free, copies));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            free.release(copies);
+        }
+    }
+
+    private void copy(Outcome o, Mirror m, ShadowConfig cfg, ShadowStats s, Semaphore free, int copies) {
         long started = System.nanoTime();
         CompletableFuture<Reply> candidate = send(cfg, cfg.upstream(), m, started);
         CompletableFuture<Reply> noise = cfg.noise() == null ? CompletableFuture.completedFuture(null)
