@@ -62,7 +62,7 @@ final class Exchange implements LoopPool.Lessee {
         this.request = request;
         this.table = table;
         this.limits = table.config().limits();
-        this.tally = new Tally(request, sink);
+        this.tally = new Tally(request, sink, client.channel());
         this.observer = tally;
         this.lastProgressNanos = tally.startNanos;
     }

@@ -3,6 +3,7 @@ package dev.fader.proxy;
 import dev.fader.config.ShadowConfig;
 import dev.fader.feedback.Mirror;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -32,7 +33,10 @@ final class MirrorCapture {
     private int status = -1;
     private String contentType;
 
-    MirrorCapture(ShadowConfig shadow, HttpRequest r) {
+    private final Channel client;
+
+    MirrorCapture(ShadowConfig shadow, HttpRequest r, Channel client) {
+        this.client = client;
         this.maxBody = shadow.maxBody();
         this.method = r.method().name();
         this.uri = r.uri();
@@ -59,7 +63,7 @@ final class MirrorCapture {
     /** {@code answered}: the primary's answer arrived whole; otherwise there is nothing to compare with. */
     Mirror finish(boolean answered) {
         return new Mirror(method, uri, List.copyOf(headers), request.bytes(), answered ? status : -1, contentType,
-                answer.bytes(), request.overflow || answer.overflow);
+                answer.bytes(), request.overflow || answer.overflow, client);
     }
 
     /** A byte array that grows by doubling up to a bound, then stops and says so. */

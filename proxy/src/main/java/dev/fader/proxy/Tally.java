@@ -6,6 +6,7 @@ import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.observe.AnswerReader;
 import dev.fader.routing.RouteDecision;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -39,10 +40,12 @@ final class Tally implements ResponseObserver {
     private boolean retried;
     private AnswerReader answer;
     private final HttpRequest request;
+    private final Channel client;
     private MirrorCapture mirror;
 
-    Tally(HttpRequest request, OutcomeSink sink) {
+    Tally(HttpRequest request, OutcomeSink sink, Channel client) {
         this.sink = sink;
+        this.client = client;
         this.request = request;
         this.method = request.method().name();
         String uri = request.uri();
@@ -60,7 +63,7 @@ final class Tally implements ResponseObserver {
         }
         ShadowConfig shadow = d.rollout().config().shadow();
         if (shadow != null && shadow.copies(d.bucket(), method, path)) {
-            mirror = new MirrorCapture(shadow, request);
+            mirror = new MirrorCapture(shadow, request, client);
         }
     }
 

@@ -8,22 +8,19 @@ import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.routing.CompiledRollout;
 import dev.fader.routing.RoutingTable;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -31,11 +28,11 @@ import java.util.function.Supplier;
 
 /**
  * Sends the copies a rollout's {@code shadow:} asks for, once the client has its answer, and compares
- * what comes back. Nothing here runs on the event loop or holds a client: copies go out from their own
- * HTTP client (its own connections, so a slow candidate never takes the primary's), at most
+ * what comes back. No client waits for any of it: copies go out from the client's event loop over
+ * connections of their own ({@link CopySender}: a slow candidate never takes the primary's), at most
  * {@code max-in-flight} copies at a time per rollout, each given up after {@code timeout}; a copy that finds
- * no slot is dropped and counted. Comparison ({@link JsonDiff} after {@link ShadowAnswer}) runs on the
- * client's worker threads. Copies carry {@code X-Fader-Shadow: 1}.
+ * no slot is dropped and counted. Comparison ({@link JsonDiff} after {@link ShadowAnswer}) runs on one
+ * worker thread. Copies carry {@code X-Fader-Shadow: 1}.
  */
 public final class Shadows implements OutcomeSink, AutoCloseable {
     public static final String HEADER = "X-Fader-Shadow";
@@ -43,15 +40,14 @@ public final class Shadows implements OutcomeSink, AutoCloseable {
     private final Supplier<RoutingTable> table;
     private final BiConsumer<String, String> onResult;
     private final BiConsumer<String, String> onDifference;
-    // One thread sends the copies and compares their answers: shadow work never takes more than one
-    // core from the event loops, and none of it runs on them (the JDK client does work as it sends).
+    // Copies go out from the client's event loop (as cheap as proxying); one thread compares the answers,
+    // so parsing and diffing never run on an event loop and never take more than one core.
     private final ExecutorService threads = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fader-shadow");
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient client = HttpClient.newBuilder().executor(threads).version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final CopySender sender = new CopySender();
     private final Map<String, ShadowStats> stats = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
     private final AtomicInteger turn = new AtomicInteger();
@@ -87,27 +83,53 @@ public final class Shadows implements OutcomeSink, AutoCloseable {
             count(o.rollout(), s, "dropped");
             return;
         }
-        try {
-            threads.execute(() -> copy(o, m, cfg, s, free, copies));
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            free.release(copies);
+        if (!m.client().eventLoop().inEventLoop()) {
+            m.client().eventLoop().execute(() -> copy(o, m, cfg, s, free, copies));
+        } else {
+            copy(o, m, cfg, s, free, copies);
         }
     }
 
+    /** Sends the copies from the client's own event loop; compares on the worker once every copy is back. */
     private void copy(Outcome o, Mirror m, ShadowConfig cfg, ShadowStats s, Semaphore free, int copies) {
-        long started = System.nanoTime();
-        CompletableFuture<Reply> candidate = send(cfg, cfg.upstream(), m, started);
-        CompletableFuture<Reply> noise = cfg.noise() == null ? CompletableFuture.completedFuture(null)
-                : send(cfg, cfg.noise(), m, started);
-        candidate.thenCombine(noise, (c, n) -> {
-            compare(o, m, cfg, s, c, n);
-            return null;
-        }).whenComplete((ignored, failure) -> {
-            free.release(copies);
-            if (failure != null) {
-                count(o.rollout(), s, "error");
+        Future<CopySender.Reply> candidate = send(cfg, cfg.upstream(), m);
+        Future<CopySender.Reply> noise = cfg.noise() == null ? null : send(cfg, cfg.noise(), m);
+        AtomicInteger left = new AtomicInteger(copies);
+        GenericFutureListener<Future<CopySender.Reply>> arrived = f -> {
+            if (left.decrementAndGet() == 0) {
+                free.release(copies);
+                try {
+                    threads.execute(() -> settle(o, m, cfg, s, candidate, noise));
+                } catch (RejectedExecutionException closing) {
+                    // shutting down: nothing more to compare
+                }
             }
-        });
+        };
+        candidate.addListener(arrived);
+        if (noise != null) {
+            noise.addListener(arrived);
+        }
+    }
+
+    private Future<CopySender.Reply> send(ShadowConfig cfg, String pool, Mirror m) {
+        UpstreamConfig u = table.get().config().upstreams().get(pool);
+        if (u == null || u.endpoints().isEmpty()) {
+            return m.client().eventLoop().newFailedFuture(new IOException("no endpoints in shadow pool '" + pool + "'"));
+        }
+        Address a = u.endpoints().get(Math.floorMod(turn.getAndIncrement(), u.endpoints().size()));
+        return sender.send(m.client(), a, m.method(), m.uri(), m.headers(), m.requestBody(), cfg.maxBody(), cfg.timeout());
+    }
+
+    private void settle(Outcome o, Mirror m, ShadowConfig cfg, ShadowStats s, Future<CopySender.Reply> candidate,
+            Future<CopySender.Reply> noise) {
+        Throwable failed = !candidate.isSuccess() ? candidate.cause() : noise != null && !noise.isSuccess()
+                ? noise.cause() : null;
+        if (failed != null) {
+            // an answer beyond max-body is not compared, as a request beyond it is not sent
+            count(o.rollout(), s, failed instanceof TooLongFrameException ? "skipped" : "error");
+            return;
+        }
+        compare(o, m, cfg, s, candidate.getNow(), noise == null ? null : noise.getNow());
     }
 
     /** {@code GET /shadow/{rollout}}: the contract's report, or null when the rollout does not shadow. */
@@ -138,42 +160,8 @@ public final class Shadows implements OutcomeSink, AutoCloseable {
         onResult.accept(rollout, result);
     }
 
-    private record Reply(int status, String contentType, byte[] body, boolean tooLarge, long nanos) {
-    }
-
-    private CompletableFuture<Reply> send(ShadowConfig cfg, String pool, Mirror m, long started) {
-        UpstreamConfig u = table.get().config().upstreams().get(pool);
-        if (u == null || u.endpoints().isEmpty()) {
-            return CompletableFuture.failedFuture(new IOException("no endpoints in shadow pool '" + pool + "'"));
-        }
-        Address a = u.endpoints().get(Math.floorMod(turn.getAndIncrement(), u.endpoints().size()));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + a + m.uri())).timeout(cfg.timeout())
-                .method(m.method(), m.requestBody().length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(m.requestBody()));
-        for (Map.Entry<String, String> h : m.headers()) {
-            try {
-                b.header(h.getKey(), h.getValue());
-            } catch (IllegalArgumentException restricted) {
-                // a header the JDK client sets itself: the copy goes without it
-            }
-        }
-        b.setHeader(HEADER, "1");
-        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream()).thenApply(r -> {
-            try (InputStream in = r.body()) {
-                byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBody() + 1));
-                return new Reply(r.statusCode(), r.headers().firstValue("content-type").orElse(null), body,
-                        body.length > cfg.maxBody(), System.nanoTime() - started);
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        });
-    }
-
-    private void compare(Outcome o, Mirror m, ShadowConfig cfg, ShadowStats s, Reply candidate, Reply noise) {
-        if (candidate.tooLarge() || noise != null && noise.tooLarge()) {
-            count(o.rollout(), s, "skipped");
-            return;
-        }
+    private void compare(Outcome o, Mirror m, ShadowConfig cfg, ShadowStats s, CopySender.Reply candidate,
+            CopySender.Reply noise) {
         ShadowAnswer primary = ShadowAnswer.of(m.status(), m.contentType(), m.answer());
         ShadowAnswer c = ShadowAnswer.of(candidate.status(), candidate.contentType(), candidate.body());
         Set<String> ignore = new HashSet<>(cfg.ignore());
