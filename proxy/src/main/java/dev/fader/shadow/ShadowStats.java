@@ -47,6 +47,15 @@ final class ShadowStats {
         final LongAdder noise = new LongAdder();
         private final Deque<Example> examples = new ArrayDeque<>();
 
+        /**
+         * Whether to keep this difference as an example: the first few, then one in 16, so examples stay
+         * recent without rendering both values of every difference (ids differ on every answer).
+         */
+        boolean wantsExample() {
+            long n = candidate.sum();
+            return n <= EXAMPLES || (n & 15) == 0;
+        }
+
         synchronized void example(Example e) {
             if (examples.size() == EXAMPLES) {
                 examples.removeFirst();

@@ -97,11 +97,18 @@ public final class Shadows implements OutcomeSink, AutoCloseable {
         AtomicInteger left = new AtomicInteger(copies);
         GenericFutureListener<Future<CopySender.Reply>> arrived = f -> {
             if (left.decrementAndGet() == 0) {
-                free.release(copies);
                 try {
-                    threads.execute(() -> settle(o, m, cfg, s, candidate, noise));
+                    // The slots are held until the comparison is done: copies waiting to be compared count
+                    // as in flight, so a comparer that falls behind makes copies drop instead of queueing.
+                    threads.execute(() -> {
+                        try {
+                            settle(o, m, cfg, s, candidate, noise);
+                        } finally {
+                            free.release(copies);
+                        }
+                    });
                 } catch (RejectedExecutionException closing) {
-                    // shutting down: nothing more to compare
+                    free.release(copies);
                 }
             }
         };
@@ -175,8 +182,10 @@ public final class Shadows implements OutcomeSink, AutoCloseable {
         for (JsonDiff.Difference d : differences) {
             ShadowStats.Field f = s.field(d.pointer());
             f.candidate.increment();
-            f.example(new ShadowStats.Example(o.request().requestId(), path, value(primary, d.pointer()),
-                    value(c, d.pointer())));
+            if (f.wantsExample()) {
+                f.example(new ShadowStats.Example(o.request().requestId(), path, value(primary, d.pointer()),
+                        value(c, d.pointer())));
+            }
             onDifference.accept(o.rollout(), d.pointer());
         }
         if (noise != null) {
