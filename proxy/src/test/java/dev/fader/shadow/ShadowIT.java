@@ -159,7 +159,7 @@ class ShadowIT {
         List<Seen> primarySeen = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Seen> candidateSeen = java.util.Collections.synchronizedList(new ArrayList<>());
         start(model(0, 0, primarySeen), model(0.3, 0, candidateSeen),
-                "{ upstream: candidate, noise: stable, share: 100%, methods: [POST], paths: [/v1/], max-in-flight: 64 }");
+                "{ upstream: candidate, noise: stable, share: 100%, methods: [POST], paths: [/v1/], max-in-flight: 1000 }");
         traffic(300, "POST").forEach(r -> assertThat(r.body()).contains("\"hello\""));
         JsonNode report = eventually(300);
         assertThat(report.get("compared").asLong()).isEqualTo(300);
