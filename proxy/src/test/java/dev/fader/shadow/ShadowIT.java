@@ -214,6 +214,33 @@ class ShadowIT {
     }
 
     @Test
+    void answersBeyondMaxBodyAreSkippedNotSent() throws Exception {
+        List<Seen> candidateSeen = java.util.Collections.synchronizedList(new ArrayList<>());
+        start(model(0, 0, new ArrayList<>()), model(0, 0, candidateSeen), "{ upstream: candidate, max-body: 100 }");
+        traffic(5, "GET").forEach(a -> assertThat(a.statusCode()).isEqualTo(200)); // each answer ~150 bytes
+        JsonNode r = eventually(5);
+        assertThat(r.get("skipped").asLong()).isEqualTo(5);
+        assertThat(r.get("compared").asLong()).isZero();
+        assertThat(candidateSeen).isEmpty();
+    }
+
+    @Test
+    void copiesThatFailAreErrorsAndTimeOut() throws Exception {
+        HttpServer down = model(0, 0, new ArrayList<>());
+        down.stop(0);
+        HttpServer slow = model(0, 2000, new ArrayList<>());
+        start(model(0, 0, new ArrayList<>()), down, "{ upstream: candidate }");
+        traffic(4, "GET").forEach(r -> assertThat(r.statusCode()).isEqualTo(200));
+        assertThat(eventually(4).get("errors").asLong()).isEqualTo(4);
+        fader.close();
+        start(model(0, 0, new ArrayList<>()), slow, "{ upstream: candidate, timeout: 200ms }");
+        long started = System.nanoTime();
+        traffic(4, "GET").forEach(r -> assertThat(r.statusCode()).isEqualTo(200));
+        assertThat((System.nanoTime() - started) / 1e9).isLessThan(1.5);
+        assertThat(eventually(4).get("errors").asLong()).as("timed out").isEqualTo(4);
+    }
+
+    @Test
     void aSlowCandidateNeverHoldsClientsAndWhatItCannotTakeIsDropped() throws Exception {
         start(model(0, 0, new ArrayList<>()), model(0, 3000, new ArrayList<>()),
                 "{ upstream: candidate, max-in-flight: 4, timeout: 10s }");
