@@ -83,11 +83,9 @@ public final class Shadows implements OutcomeSink, AutoCloseable {
             count(o.rollout(), s, "dropped");
             return;
         }
-        if (!m.client().eventLoop().inEventLoop()) {
-            m.client().eventLoop().execute(() -> copy(o, m, cfg, s, free, copies));
-        } else {
-            copy(o, m, cfg, s, free, copies);
-        }
+        // Always a task of its own: the outcome is recorded before the client's last bytes are flushed, and
+        // the copy must leave after them, never before.
+        m.client().eventLoop().execute(() -> copy(o, m, cfg, s, free, copies));
     }
 
     /** Sends the copies from the client's own event loop; compares on the worker once every copy is back. */
