@@ -7,7 +7,6 @@ import dev.fader.config.RolloutConfig;
 import dev.fader.feedback.Outcome;
 import dev.fader.routing.RoutingTable.ControlOverride;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,7 +27,6 @@ public final class RolloutController {
     private final RolloutConfig rollout;
     private final ProgressiveConfig p;
     private final String canary;
-    private final long slowNanos;
     private volatile RolloutState state;
     private volatile StepCounters counters = new StepCounters();
     private volatile List<Gate> gates = List.of();
@@ -38,7 +36,6 @@ public final class RolloutController {
         this.rollout = rollout;
         this.p = rollout.progressive();
         this.canary = canary;
-        this.slowNanos = p.slowThreshold().toNanos();
         this.state = state;
         this.judge = new SplitJudge(canary, rollout.baseline(), splitLayer(rollout), SplitJudge.Signals.of(p),
                 p.maxErrorRatio(), p.maxErrorIncreaseBasisPoints() / 10_000.0, p.alpha());

@@ -44,11 +44,7 @@ public final class Demo {
     public void run() throws Exception {
         Transport transport = Transport.best();
         EventLoopGroup upstreamGroup = transport.newGroup(1, "demo-upstreams");
-        ScheduledExecutorService users = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "demo-users");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService users = usersPool();
         try (DemoUpstream stable = new DemoUpstream(upstreamGroup, transport.serverChannel(), "stable", 0.005, 20);
              DemoUpstream canary = new DemoUpstream(upstreamGroup, transport.serverChannel(), "canary",
                      settings.canaryErrorRate(), settings.canaryDelayMs())) {
@@ -95,17 +91,37 @@ public final class Demo {
                 out.println("The canary starts at " + settings.canaryPercent() + "% and steps up every 15 s while it is"
                         + " healthy; Fader rolls it back on its own if it is worse than stable.");
                 startUsers(users, port);
-                long end = settings.duration().isZero() ? Long.MAX_VALUE
-                        : System.nanoTime() + settings.duration().toNanos();
-                while (System.nanoTime() < end) {
-                    Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                    print(RolloutReport.of(fader.table(), fader.windows(), fader.verdicts()).get(0), fader.controllers().get("demo"));
-                }
+                showFor(settings.duration(), () -> print(RolloutReport.of(fader.table(), fader.windows(),
+                        fader.verdicts()).get(0), fader.controllers().get("demo")));
             }
         } finally {
             users.shutdownNow();
             upstreamGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /** The threads of the synthetic users. */
+    static ScheduledExecutorService usersPool() {
+        return Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "demo-users");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Calls {@code print} every second for {@code duration} (zero: until interrupted). */
+    static void showFor(Duration duration, Runnable print) throws InterruptedException {
+        long end = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < end) {
+            Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            print.run();
+        }
+    }
+
+    /** A verdict as the tables show it: the status, with its evidence against the bar when there is some. */
+    static String verdict(Verdict v) {
+        return v.status() == Verdict.Status.BASELINE ? "baseline" : v.status() + (Double.isNaN(v.evidence()) ? ""
+                : String.format(" (evidence %.3g of %.3g)", v.evidence(), v.needed()));
     }
 
     /** The canary's first share, then the demo's usual steps above it. */
@@ -144,9 +160,7 @@ public final class Demo {
                 "fallbacks", "verdict (canary vs stable, whole rollout)"));
         for (RolloutReport.Variant v : report.variants()) {
             WindowSnapshot w = v.window();
-            String verdict = v.verdict().status() == Verdict.Status.BASELINE ? "baseline"
-                    : v.verdict().status() + (Double.isNaN(v.verdict().evidence()) ? ""
-                    : String.format(" (evidence %.3g of %.3g)", v.verdict().evidence(), v.verdict().needed()));
+            String verdict = verdict(v.verdict());
             b.append(String.format("%-8s %9d %7.2f%% %7.1f %7.1f %9d  %s%n", v.name(), w.requests(),
                     100 * w.errorRate(), w.p50Millis(), w.p99Millis(), w.fallbacks(), verdict));
         }

@@ -9,7 +9,6 @@ import dev.fader.config.Percent;
 import dev.fader.feedback.FinishReason;
 import dev.fader.feedback.ModelWindow;
 import dev.fader.feedback.RolloutReport;
-import dev.fader.feedback.Verdict;
 import dev.fader.proxy.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.PrintStream;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -47,11 +45,7 @@ public final class ModelDemo {
     public void run() throws Exception {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(1, "demo-models");
-        ScheduledExecutorService users = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "demo-users");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService users = Demo.usersPool();
         try (ToyModel stable = new ToyModel(group, transport.serverChannel(),
                 new ToyModel.Behaviour("model-v1", 24, 120, 4, 0.03, 0.01, true));
              ToyModel canary = new ToyModel(group, transport.serverChannel(), new ToyModel.Behaviour("model-v2", 24,
@@ -100,13 +94,8 @@ public final class ModelDemo {
                         + "/v1/chat/completions");
                 out.println("     curl -s " + admin + "/status   (each variant's \"ai\" block)");
                 startUsers(users, port, admin);
-                long end = settings.duration().isZero() ? Long.MAX_VALUE
-                        : System.nanoTime() + settings.duration().toNanos();
-                while (System.nanoTime() < end) {
-                    Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                    print(RolloutReport.of(fader.table(), fader.windows(), fader.verdicts()).get(0),
-                            fader.controllers().get("assistant"));
-                }
+                Demo.showFor(settings.duration(), () -> print(RolloutReport.of(fader.table(), fader.windows(),
+                        fader.verdicts()).get(0), fader.controllers().get("assistant")));
             }
         } finally {
             users.shutdownNow();
@@ -152,9 +141,7 @@ public final class ModelDemo {
                 "length", "errors", "thumbs", "verdict (model-v2 vs model-v1, whole rollout)"));
         for (RolloutReport.Variant v : report.variants()) {
             ModelWindow m = v.window().model() == null ? ModelWindow.empty() : v.window().model();
-            String verdict = v.verdict().status() == Verdict.Status.BASELINE ? "baseline"
-                    : v.verdict().status() + (Double.isNaN(v.verdict().evidence()) ? ""
-                    : String.format(" (evidence %.3g of %.3g)", v.verdict().evidence(), v.verdict().needed()));
+            String verdict = Demo.verdict(v.verdict());
             double cut = m.answers() == 0 ? 0 : 100.0 * m.finished(FinishReason.LENGTH) / m.answers();
             b.append(String.format("%-9s %8d %7.0fms %10.1f %6.1f%% %7d %6s  %s%n", v.name(), m.answers(),
                     m.ttftP50Millis(), m.meanOutputTokens(), cut, v.window().errors(), "-" + v.window().negative(),

@@ -12,7 +12,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -44,7 +43,7 @@ public final class Judges implements OutcomeSink, AutoCloseable {
     });
     private final HttpClient client = HttpClient.newBuilder().executor(threads).version(HttpClient.Version.HTTP_1_1)
             .build();
-    private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
+    private final Slots inFlight = new Slots();
 
     public Judges(Supplier<RoutingTable> table, Consumer<Feedback> onScore, BiConsumer<String, String> onResult) {
         this.table = table;
@@ -63,8 +62,7 @@ public final class Judges implements OutcomeSink, AutoCloseable {
         if (judge == null) {
             return; // the judge was removed by a reload while the answer streamed
         }
-        Semaphore slots = inFlight.compute(o.rollout() + '\u0000' + judge.maxInFlight(),
-                (k, s) -> s != null ? s : new Semaphore(judge.maxInFlight()));
+        Semaphore slots = inFlight.of(o.rollout(), judge.maxInFlight());
         if (!slots.tryAcquire()) {
             onResult.accept(o.rollout(), "dropped");
             return;

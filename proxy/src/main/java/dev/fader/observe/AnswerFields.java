@@ -1,7 +1,6 @@
 package dev.fader.observe;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 import io.netty.util.internal.PlatformDependent;
 import java.nio.charset.StandardCharsets;
 
@@ -14,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * finish reason, and only with {@link #keepText} a bounded sample of the content. Nothing else is stored.
  * Fields found accumulate across {@link #nextValue} calls (one per stream event).
  */
-final class AnswerFields implements ByteProcessor {
+final class AnswerFields {
     static final int MAX_DEPTH = 32;
     static final int MAX_KEY = 24;
 
@@ -149,8 +148,8 @@ final class AnswerFields implements ByteProcessor {
         lastContentNanos = now;
     }
 
-    @Override
-    public boolean process(byte b) {
+    /** One byte through the state machine (always true, in the shape of a byte processor). */
+    boolean process(byte b) {
         while (true) {
             switch (state) {
                 case VALUE:

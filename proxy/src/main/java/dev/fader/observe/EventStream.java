@@ -10,7 +10,7 @@ import io.netty.util.ByteProcessor;
  * An event whose data is {@code [DONE]} ends the stream; one whose data is not a whole JSON value is
  * counted as malformed and the next event is read afresh. Holds no bytes of its own.
  */
-final class EventStream implements ByteProcessor {
+final class EventStream {
     private static final byte[] DATA = {'d', 'a', 't', 'a'};
     private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
 
@@ -65,8 +65,8 @@ final class EventStream implements ByteProcessor {
         return end == to ? -1 : end;
     }
 
-    @Override
-    public boolean process(byte b) {
+    /** One byte through the state machine (always true, in the shape of a byte processor). */
+    boolean process(byte b) {
         if (b == '\n' && afterCr) {
             afterCr = false; // the LF of a CRLF
             return true;

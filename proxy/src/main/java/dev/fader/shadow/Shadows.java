@@ -6,6 +6,7 @@ import dev.fader.config.UpstreamConfig;
 import dev.fader.feedback.Mirror;
 import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
+import dev.fader.feedback.Slots;
 import dev.fader.routing.CompiledRollout;
 import dev.fader.routing.RoutingTable;
 import io.netty.handler.codec.TooLongFrameException;
@@ -49,7 +50,7 @@ public final class Shadows implements OutcomeSink, AutoCloseable {
     });
     private final CopySender sender = new CopySender();
     private final Map<String, ShadowStats> stats = new ConcurrentHashMap<>();
-    private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
+    private final Slots slots = new Slots();
     private final AtomicInteger turn = new AtomicInteger();
 
     /** {@code onResult(rollout, compared|dropped|skipped|error)}; {@code onDifference(rollout, field)}. */
@@ -77,8 +78,7 @@ public final class Shadows implements OutcomeSink, AutoCloseable {
             return;
         }
         int copies = cfg.noise() == null ? 1 : 2;
-        Semaphore free = slots.compute(o.rollout() + '\u0000' + cfg.maxInFlight(),
-                (k, v) -> v != null ? v : new Semaphore(cfg.maxInFlight()));
+        Semaphore free = slots.of(o.rollout(), cfg.maxInFlight());
         if (!free.tryAcquire(copies)) {
             count(o.rollout(), s, "dropped");
             return;
