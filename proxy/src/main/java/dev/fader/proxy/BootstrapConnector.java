@@ -8,21 +8,22 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import dev.fader.wire.Http1Decoder;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Real upstream connections of one event loop: an HTTP client codec, then the {@link UpstreamHandler}. */
+/** Real upstream connections of one event loop: the response decoder (requests are written as bytes), then the {@link UpstreamHandler}. */
 final class BootstrapConnector implements LoopPool.Connector {
     private final Bootstrap bootstrap;
-    private final HttpDecoderConfig decoderConfig;
+    private final int maxLine;
+    private final int maxHead;
     private final Map<Address, InetSocketAddress> targets = new HashMap<>();
 
-    BootstrapConnector(Bootstrap template, EventLoop loop, HttpDecoderConfig decoderConfig) {
+    BootstrapConnector(Bootstrap template, EventLoop loop, int maxLine, int maxHead) {
         this.bootstrap = template.clone(loop);
-        this.decoderConfig = decoderConfig;
+        this.maxLine = maxLine;
+        this.maxHead = maxHead;
     }
 
     @Override
@@ -34,7 +35,7 @@ final class BootstrapConnector implements LoopPool.Connector {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("codec", new HttpClientCodec(decoderConfig, false, false));
+                        ch.pipeline().addLast("codec", Http1Decoder.responses(maxLine, maxHead));
                         ch.pipeline().addLast("upstream", handler);
                     }
                 }).connect(target);

@@ -1,7 +1,7 @@
 package dev.fader.proxy;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpResponse;
+import io.netty.buffer.ByteBuf;
 
 /** What an {@link Exchange} may ask of the client connection it serves; nothing else of it is reachable. */
 interface ClientConnection {
@@ -12,7 +12,7 @@ interface ClientConnection {
     void exchangeDone(boolean keepAlive);
 
     /** The upstream switched protocols: both connections become a byte tunnel. */
-    void upgraded(HttpResponse switching, Channel upstream);
+    void upgraded(ByteBuf switching, Channel upstream);
 
     /** The proxy is draining: answers carry {@code Connection: close}. */
     boolean draining();

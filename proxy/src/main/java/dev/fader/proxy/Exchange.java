@@ -7,13 +7,14 @@ import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.routing.RouteDecision;
 import dev.fader.routing.RoutingTable;
+import dev.fader.wire.BodyWriter;
+import dev.fader.wire.Http1Decoder;
+import dev.fader.wire.Malformed;
+import dev.fader.wire.RequestHead;
+import dev.fader.wire.ResponseHead;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +35,16 @@ final class Exchange implements LoopPool.Lessee {
     private final ClientConnection connection;
     private final ChannelHandlerContext client;
     private final LoopPool pool;
-    private final HttpRequest request;
+    private final RequestHead request;
     private final RoutingTable table;
     private final ProxyLimits limits;
     private final Tally tally;
     private final ResponseObserver observer;
-    private RequestFacts facts;
+    private final RequestFacts facts;
+    private String target;
+    private String peerIp;
+    private final BodyWriter upstreamBody = new BodyWriter();
+    private final BodyWriter clientBody = new BodyWriter();
     private RouteDecision decision;
     private Phase phase = Phase.CONNECTING;
     private int attempts;
@@ -50,16 +55,16 @@ final class Exchange implements LoopPool.Lessee {
     private boolean headSent;
     private boolean upstreamReusable;
     private boolean closeClientAfter;
-    private boolean skipInterim;
     private long responseDeadline;
     private long lastProgressNanos;
 
     Exchange(ClientConnection connection, ChannelHandlerContext client, LoopPool pool, OutcomeSink sink,
-            HttpRequest request, RoutingTable table) {
+            RequestHead request, RequestFacts facts, RoutingTable table) {
         this.connection = connection;
         this.client = client;
         this.pool = pool;
         this.request = request;
+        this.facts = facts;
         this.table = table;
         this.limits = table.config().limits();
         this.tally = new Tally(request, sink, client.channel());
@@ -71,10 +76,9 @@ final class Exchange implements LoopPool.Lessee {
         return requestComplete;
     }
 
-    /** Checks the head against the limits, routes it, rewrites it for the upstream, and asks for a connection. */
-    void start(NettyRequestView view) {
-        facts = RequestFacts.of(request);
-        String rawHost = request.headers().get(HttpHeaderNames.HOST);
+    /** Checks the head against the limits, routes it, marks what the upstream must not get, and asks for a connection. */
+    void start(NettyRequestView view, boolean continueAnswered) {
+        String rawHost = request.get(dev.fader.wire.Field.HOST);
         tally.host = rawHost == null ? "" : rawHost; // normalized only where printed, off the event loop
         if (limits.maxBodySize() > 0 && facts.contentLength() > limits.maxBodySize()) {
             refuse(Failure.BODY_TOO_LARGE, facts.contentLength() + " bytes (expected: at most max-body-size "
@@ -87,7 +91,9 @@ final class Exchange implements LoopPool.Lessee {
             return;
         }
         tally.routed(decision);
-        tally.requestId = ForwardHeaders.forUpstream(request, decision, view.peerIp(), facts.upgrade(), facts.chunked());
+        tally.requestId = ForwardHeaders.prepareRequest(request, facts.upgrade(), continueAnswered);
+        target = view.uri();
+        peerIp = view.peerIp();
         connect(null);
     }
 
@@ -105,22 +111,18 @@ final class Exchange implements LoopPool.Lessee {
         servedBy = servingPool;
         tally.servedBy(servingPool.name(), pool.label(h.endpoint()), viaFallback, primaryFailure,
                 failedConnects > 0 || attempts > 1);
-        if (viaFallback) {
-            // The baseline's pool serves this user now, so it is told the baseline variant.
-            request.headers().set(ForwardHeaders.X_FADER_VARIANT, decision.rollout().baseline());
-        }
         h.bind(this);
-        Channel ch = h.channel();
+        h.decoder().expectResponse(facts.head());
+        upstreamBody.start(facts.chunked());
+        Channel ch = upstream.channel();
         // The head waits for the first body part (or the end): a body that fails to decode in the same
         // read is then refused before the upstream has seen anything of the request.
-        boolean resend = held.isEmpty() && requestComplete;
         if (!held.isEmpty() || requestComplete) {
-            ch.write(request);
-            headSent = true;
+            writeHead(ch);
         }
-        held.writeTo(ch);
-        if (resend) {
-            ch.write(LastHttpContent.EMPTY_LAST_CONTENT); // a resend: only bodiless requests are resent
+        held.writeTo(ch, upstreamBody);
+        if (requestComplete) {
+            upstreamBody.end(ch, ch.alloc());
         }
         ch.flush();
         ch.read();
@@ -129,6 +131,14 @@ final class Exchange implements LoopPool.Lessee {
         } else {
             connection.readMore();
         }
+    }
+
+    /** The head as the upstream gets it; after a fallback the baseline's pool is told the baseline variant. */
+    private void writeHead(Channel ch) {
+        String variant = tally.fallback() ? decision.rollout().baseline() : decision.variant();
+        ch.write(ForwardHeaders.writeRequest(ch.alloc(), request, target, facts.upgrade(), peerIp, tally.requestId,
+                variant, decision.rollout().name()), ch.voidPromise());
+        headSent = true;
     }
 
     @Override
@@ -143,14 +153,9 @@ final class Exchange implements LoopPool.Lessee {
         return phase == Phase.DONE;
     }
 
-    void clientContent(HttpContent c) {
+    void clientContent(ByteBuf c) {
         if (phase == Phase.DONE) {
             c.release();
-            return;
-        }
-        if (c.decoderResult().isFailure()) {
-            c.release();
-            refuse(Failure.MALFORMED, "body: " + c.decoderResult().cause().getMessage());
             return;
         }
         tally.requestContent(c);
@@ -160,22 +165,34 @@ final class Exchange implements LoopPool.Lessee {
             refuse(Failure.BODY_TOO_LARGE, "more than max-body-size " + limits.maxBodySize() + " bytes");
             return;
         }
-        boolean last = c instanceof LastHttpContent;
-        requestComplete |= last;
         if (upstream == null) {
             held.add(c);
             return;
         }
         Channel ch = upstream.channel();
         if (!headSent) {
-            ch.write(request, ch.voidPromise());
-            headSent = true;
+            writeHead(ch);
         }
-        // Void promises: a failed write fires exceptionCaught, which closes that side; no future per chunk.
-        ch.write(c, ch.voidPromise());
-        if (last) {
-            armResponseTimer();
+        upstreamBody.write(ch, c);
+    }
+
+    /** The request is complete. */
+    void clientEnd() {
+        requestComplete = true;
+        if (phase == Phase.DONE || upstream == null) {
+            return;
         }
+        Channel ch = upstream.channel();
+        if (!headSent) {
+            writeHead(ch);
+        }
+        upstreamBody.end(ch, ch.alloc());
+        armResponseTimer();
+    }
+
+    /** The client's request broke a framing rule mid-body. */
+    void clientMalformed(Malformed m) {
+        refuse(Failure.MALFORMED, "body: " + m.detail());
     }
 
     /** The client's read batch ended: push what it gave us. */
@@ -199,27 +216,22 @@ final class Exchange implements LoopPool.Lessee {
     void upstreamRead(Object msg) {
         if (phase == Phase.DONE) {
             ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (msg instanceof HttpResponse r) {
+        } else if (msg instanceof ByteBuf data) {
+            responseContent(data);
+        } else if (msg instanceof ResponseHead r) {
             responseHead(r);
-        }
-        if (msg instanceof HttpContent c) {
-            responseContent(c);
-        } else if (!(msg instanceof HttpResponse)) {
-            ReferenceCountUtil.release(msg);
+        } else if (msg == Http1Decoder.END) {
+            clientBody.end(client, client.alloc());
+            finish();
+        } else if (msg instanceof Malformed m) {
+            fail(Failure.BAD_RESPONSE, "from " + upstream.endpoint() + ": " + m.detail());
         }
     }
 
-    private void responseHead(HttpResponse r) {
-        if (r.decoderResult().isFailure()) {
-            fail(Failure.BAD_RESPONSE, "from " + upstream.endpoint() + ": " + r.decoderResult().cause().getMessage());
-            return;
-        }
-        int code = r.status().code();
+    private void responseHead(ResponseHead r) {
+        int code = r.status();
         if (code >= 100 && code < 200 && !(code == 101 && facts.upgrade())) {
-            skipInterim = true; // 100/103 from the upstream: the final answer follows
-            return;
+            return; // 100/103 from the upstream: the final answer follows
         }
         responseDeadline = 0;
         phase = Phase.RESPONDING;
@@ -228,41 +240,21 @@ final class Exchange implements LoopPool.Lessee {
             switchToTunnel(r);
             return;
         }
-        prepareResponse(r);
-        client.write(r, client.voidPromise());
-    }
-
-    private void responseContent(HttpContent c) {
-        if (phase == Phase.DONE) {
-            c.release();
-            return;
-        }
-        boolean last = c instanceof LastHttpContent;
-        if (skipInterim) {
-            skipInterim = !last;
-            c.release();
-            return;
-        }
-        if (c.decoderResult().isFailure()) {
-            c.release();
-            fail(Failure.BAD_RESPONSE, "broken body from " + upstream.endpoint());
-            return;
-        }
-        lastProgressNanos = System.nanoTime();
-        observer.content(c);
-        client.write(c, client.voidPromise());
-        if (last) {
-            finish();
-        }
-    }
-
-    private void prepareResponse(HttpResponse r) {
         // The rest of a request body cannot be skipped safely, so an early answer ends the connection.
         boolean mustClose = !requestComplete || connection.draining();
-        int answer = ForwardHeaders.forClient(r, facts.http10(), facts.head(), mustClose || !facts.keepAlive());
-        upstreamReusable = ForwardHeaders.persistent(r.protocolVersion(), answer);
+        upstreamReusable = r.persistent();
+        ByteBuf head = client.alloc().buffer(dev.fader.wire.HeadWriter.sizeHint(r));
+        int answer = ForwardHeaders.writeResponse(head, r, facts.http10(), facts.head(), mustClose || !facts.keepAlive(),
+                decision, table.epoch(), tally.requestId);
         closeClientAfter |= (answer & ForwardHeaders.CLIENT_CLOSE) != 0;
-        ForwardHeaders.addDecision(r.headers(), decision, table.epoch(), tally.requestId);
+        clientBody.start((answer & ForwardHeaders.CLIENT_CHUNKED) != 0);
+        client.write(head, client.voidPromise());
+    }
+
+    private void responseContent(ByteBuf c) {
+        lastProgressNanos = System.nanoTime();
+        observer.content(c);
+        clientBody.write(client, c);
     }
 
     void upstreamReadComplete() {
@@ -366,19 +358,18 @@ final class Exchange implements LoopPool.Lessee {
     /** Refuses the request before any upstream sees it. */
     private void refuse(Failure failure, String detail) {
         if (tally.requestId == null) {
-            tally.requestId = request.headers().get(ForwardHeaders.X_REQUEST_ID);
+            tally.requestId = request.get(dev.fader.wire.Field.X_REQUEST_ID);
         }
         fail(failure, detail);
     }
 
-    private void switchToTunnel(HttpResponse r) {
-        ForwardHeaders.stripHopByHop(r.headers(), true);
-        ForwardHeaders.addVia(r.headers(), false);
+    private void switchToTunnel(ResponseHead r) {
+        ByteBuf head = ForwardHeaders.writeSwitch(client.alloc(), r);
         UpstreamHandler u = upstream;
         upstream = null;
         u.bind(null);
         end(Outcome.Kind.ofStatus(101), false);
-        connection.upgraded(r, u.channel());
+        connection.upgraded(head, u.channel());
     }
 
     /**

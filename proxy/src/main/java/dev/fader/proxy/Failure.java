@@ -1,6 +1,7 @@
 package dev.fader.proxy;
 
 import dev.fader.feedback.Outcome;
+import dev.fader.wire.Problem;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
@@ -27,11 +28,22 @@ enum Failure {
     RESPONSE_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, Outcome.Kind.TIMEOUT, "no answer in time"),
     UPSTREAM_STALLED(HttpResponseStatus.GATEWAY_TIMEOUT, Outcome.Kind.TIMEOUT, "upstream stalled"),
     UPSTREAM_CLOSED(HttpResponseStatus.BAD_GATEWAY, Outcome.Kind.RESET, "upstream closed the connection"),
-    BAD_RESPONSE(HttpResponseStatus.BAD_GATEWAY, Outcome.Kind.RESET, "invalid response");
+    BAD_RESPONSE(HttpResponseStatus.BAD_GATEWAY, Outcome.Kind.RESET, "invalid response"),
+    NOT_IMPLEMENTED(HttpResponseStatus.NOT_IMPLEMENTED, Outcome.Kind.S4XX, "unsupported transfer coding");
 
     final HttpResponseStatus status;
     final Outcome.Kind kind;
     final String what;
+
+    /** The answer to a request the decoder refused. */
+    static Failure valueOf(Problem problem) {
+        return switch (problem) {
+            case MALFORMED -> MALFORMED;
+            case LINE_TOO_LONG -> LINE_TOO_LONG;
+            case HEAD_TOO_LARGE -> HEAD_TOO_LARGE;
+            case NOT_IMPLEMENTED -> NOT_IMPLEMENTED;
+        };
+    }
 
     Failure(HttpResponseStatus status, Outcome.Kind kind, String what) {
         this.status = status;

@@ -1,20 +1,23 @@
 package dev.fader.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import dev.fader.routing.CompiledRollout;
 import dev.fader.routing.RouteDecision;
+import dev.fader.wire.Field;
+import dev.fader.wire.Head;
+import dev.fader.wire.HeadWriter;
+import dev.fader.wire.RequestHead;
+import dev.fader.wire.ResponseHead;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Header rules of a forwarding proxy (RFC 9110 section 7.6): hop-by-hop fields, including any named in
- * Connection, stop here; X-Forwarded-*, Via and X-Request-Id are added on the way in.
+ * Header rules of a forwarding proxy (RFC 9110 section 7.6), applied to heads as bytes: hop-by-hop fields,
+ * including any named in Connection, stop here; X-Forwarded-*, Via and X-Request-Id are added on the way
+ * in, Via and the decision on the way out. Fields are marked dropped on the head, then the head is written
+ * with the kept ones copied as received.
  */
 final class ForwardHeaders {
     static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
@@ -24,187 +27,201 @@ final class ForwardHeaders {
     static final AsciiString X_FADER_VARIANT = AsciiString.cached("x-fader-variant");
     static final AsciiString X_FADER_ROLLOUT = AsciiString.cached("x-fader-rollout");
     static final AsciiString X_FADER_DECISION = AsciiString.cached("x-fader-decision");
-    static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
-    static final AsciiString VIA_11 = AsciiString.cached("1.1 fader");
-    static final AsciiString VIA_10 = AsciiString.cached("1.0 fader");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString CHUNKED = AsciiString.cached("chunked");
+    private static final AsciiString UPGRADE = AsciiString.cached("upgrade");
+    private static final AsciiString CLOSE = AsciiString.cached("close");
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+    private static final byte[] VIA_11 = "1.1 fader".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] VIA_10 = "1.0 fader".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final int[] HOP_BY_HOP = {Field.CONNECTION, Field.KEEP_ALIVE, Field.TE, Field.TRAILER,
+        Field.TRANSFER_ENCODING, Field.PROXY_CONNECTION, Field.PROXY_AUTHORIZATION, Field.PROXY_AUTHENTICATE};
+
+    /** Drops the fields a Connection option names; close and keep-alive name none (Keep-Alive goes anyway). */
+    private static final Head.TokenVisitor DROP_NAMED = (head, s, e) -> {
+        if (!head.regionIs(s, e, "close") && !head.regionIs(s, e, "keep-alive")) {
+            head.dropNamed(s, e);
+        }
+    };
+    private static final Head.TokenVisitor DROP_NAMED_BUT_UPGRADE = (head, s, e) -> {
+        if (!head.regionIs(s, e, "upgrade")) {
+            DROP_NAMED.token(head, s, e);
+        }
+    };
+
+    /** In {@link #writeResponse}'s answer: the client connection must close after this response. */
+    static final int CLIENT_CLOSE = 1;
+    /** In {@link #writeResponse}'s answer: the body goes to the client in chunks. */
+    static final int CLIENT_CHUNKED = 2;
 
     private ForwardHeaders() {
     }
 
-    /** {@link #stripHopByHop} found a "close" option in Connection. */
-    static final int CLOSE = 1;
-    /** {@link #stripHopByHop} found a "keep-alive" option in Connection. */
-    static final int KEEP_ALIVE = 2;
-
-    /**
-     * Removes hop-by-hop fields; keeps Upgrade (and a Connection: upgrade) only when {@code upgrading}.
-     * Returns the {@link #CLOSE} and {@link #KEEP_ALIVE} options the Connection fields carried, so the
-     * caller learns the message's persistence without reading them again.
-     */
-    static int stripHopByHop(HttpHeaders h, boolean upgrading) {
-        int options = 0;
-        if (h.contains(HttpHeaderNames.CONNECTION)) {
-            // Every Connection field counts: a second one may name more hop-by-hop fields.
-            for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
-                options |= removeNamedFields(h, value, upgrading);
-            }
-            h.remove(HttpHeaderNames.CONNECTION);
+    /** Marks the hop-by-hop fields dropped; keeps Upgrade (and a Connection: upgrade) only when {@code upgrading}. */
+    static void stripHopByHop(Head h, boolean upgrading) {
+        h.forEachToken(Field.CONNECTION, upgrading ? DROP_NAMED_BUT_UPGRADE : DROP_NAMED);
+        for (int id : HOP_BY_HOP) {
+            h.dropAll(id);
         }
-        h.remove(HttpHeaderNames.KEEP_ALIVE);
-        h.remove(HttpHeaderNames.TE);
-        h.remove(HttpHeaderNames.TRAILER);
-        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        h.remove(PROXY_CONNECTION);
-        h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
-        h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
-        if (upgrading) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        } else {
-            h.remove(HttpHeaderNames.UPGRADE);
+        if (!upgrading) {
+            h.dropAll(Field.UPGRADE);
         }
-        return options;
-    }
-
-    /** Removes the fields one Connection value names (a comma list of tokens) and returns its options. */
-    private static int removeNamedFields(HttpHeaders h, String value, boolean upgrading) {
-        int options = 0;
-        int start = 0;
-        int n = value.length();
-        while (start < n) {
-            int comma = value.indexOf(',', start);
-            int end = comma < 0 ? n : comma;
-            int s = start;
-            int e = end;
-            while (s < e && isOws(value.charAt(s))) {
-                s++;
-            }
-            while (e > s && isOws(value.charAt(e - 1))) {
-                e--;
-            }
-            // "close" and "keep-alive" are the usual values and name nothing to remove but Keep-Alive,
-            // which goes anyway: they cost no substring.
-            if (regionIs(value, s, e, "close")) {
-                options |= CLOSE;
-            } else if (regionIs(value, s, e, "keep-alive")) {
-                options |= KEEP_ALIVE;
-            } else if (e > s && !(upgrading && regionIs(value, s, e, "upgrade"))) {
-                h.remove(value.substring(s, e));
-            }
-            start = end + 1;
-        }
-        return options;
-    }
-
-    private static boolean regionIs(String value, int start, int end, String token) {
-        return end - start == token.length() && value.regionMatches(true, start, token, 0, token.length());
-    }
-
-    private static boolean isOws(char c) {
-        return c == ' ' || c == '\t';
-    }
-
-    /** Whether a message of {@code version} with these Connection options leaves its connection open. */
-    static boolean persistent(HttpVersion version, int options) {
-        if ((options & CLOSE) != 0) {
-            return false;
-        }
-        return version.isKeepAliveDefault() || (options & KEEP_ALIVE) != 0;
     }
 
     /**
-     * Rewrites a client request head for the upstream (origin-form target, HTTP/1.1, chunked framing kept,
-     * forwarding and decision headers added) and returns its request id.
+     * Marks what the upstream must not get of a client request (hop-by-hop fields, forwarding and decision
+     * fields the client sent, a 100-continue Fader answers itself) and returns its request id: the
+     * client's, when it sent a usable one, else a new one (then {@link #newIdNeeded} is true).
      */
-    static String forUpstream(HttpRequest r, RouteDecision decision, String peerIp, boolean upgrading,
-            boolean chunked) {
-        HttpHeaders h = r.headers();
-        boolean http10 = r.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        stripHopByHop(h, upgrading);
-        if (chunked) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    static String prepareRequest(RequestHead r, boolean upgrading, boolean dropExpect) {
+        stripHopByHop(r, upgrading);
+        r.dropAll(Field.X_FORWARDED_FOR);
+        r.dropAll(Field.X_FORWARDED_PROTO);
+        r.dropAll(Field.X_FORWARDED_HOST);
+        r.dropAll(Field.VIA);
+        r.dropAll(Field.X_FADER_VARIANT);
+        r.dropAll(Field.X_FADER_ROLLOUT);
+        if (dropExpect) {
+            r.dropAll(Field.EXPECT);
         }
-        String id = addForwarding(h, peerIp);
-        addVia(h, http10);
-        h.set(X_FADER_VARIANT, decision.variant());
-        h.set(X_FADER_ROLLOUT, decision.rollout().name());
-        r.setProtocolVersion(HttpVersion.HTTP_1_1);
-        r.setUri(NettyRequestView.originForm(r.uri()));
+        String id = r.get(Field.X_REQUEST_ID);
+        if (id == null || id.isEmpty() || id.length() > 200) {
+            r.dropAll(Field.X_REQUEST_ID);
+            return newRequestId();
+        }
         return id;
     }
 
-    /** Set in {@link #forClient}'s answer when the client connection must close after the response. */
-    static final int CLIENT_CLOSE = 4;
+    /** True when the request carried no usable id, so the one {@link #prepareRequest} made is added. */
+    static boolean newIdNeeded(RequestHead r) {
+        int i = r.find(Field.X_REQUEST_ID, 0);
+        return i < 0 || r.dropped(i);
+    }
 
     /**
-     * Rewrites an upstream response head for the client: hop-by-hop fields out, Via in, framing redone
-     * (chunked for HTTP/1.1 clients when the length is unknown) and the keep-alive answer set. Returns the
-     * upstream's Connection options ({@link #CLOSE}, {@link #KEEP_ALIVE}) plus {@link #CLIENT_CLOSE} when
-     * the client connection must close after this response.
+     * The head the upstream gets: origin-form target, HTTP/1.1, the kept fields as sent, chunked framing
+     * when the body is chunked, X-Forwarded-For/Proto/Host, X-Request-Id, Via and the decision fields.
      */
-    static int forClient(HttpResponse r, boolean http10, boolean headRequest, boolean close) {
-        HttpHeaders h = r.headers();
-        boolean chunked = HttpUtil.isTransferEncodingChunked(r);
-        boolean sized = h.contains(HttpHeaderNames.CONTENT_LENGTH);
-        int code = r.status().code();
-        int options = stripHopByHop(h, false);
-        addVia(h, false);
+    static ByteBuf writeRequest(ByteBufAllocator alloc, RequestHead r, String target, boolean upgrading,
+            String peerIp, String requestId, String variant, String rollout) {
+        ByteBuf out = alloc.buffer(HeadWriter.sizeHint(r));
+        HeadWriter.requestLine(out, r, target.equals(r.target()) ? null : target);
+        HeadWriter.keptFields(out, r);
+        if (r.chunked()) {
+            HeadWriter.field(out, HttpHeaderNames.TRANSFER_ENCODING, CHUNKED);
+        }
+        if (upgrading) {
+            HeadWriter.field(out, HttpHeaderNames.CONNECTION, UPGRADE);
+        }
+        joined(out, r, Field.X_FORWARDED_FOR, X_FORWARDED_FOR, peerIp);
+        HeadWriter.field(out, X_FORWARDED_PROTO, HTTP);
+        int host = r.find(Field.HOST, 0);
+        if (host >= 0) {
+            HeadWriter.name(out, X_FORWARDED_HOST);
+            HeadWriter.value(out, r, host);
+            HeadWriter.end(out);
+        }
+        if (newIdNeeded(r)) {
+            HeadWriter.field(out, X_REQUEST_ID, requestId);
+        }
+        via(out, r, r.http10());
+        HeadWriter.field(out, X_FADER_VARIANT, variant);
+        HeadWriter.field(out, X_FADER_ROLLOUT, rollout);
+        HeadWriter.end(out);
+        return out;
+    }
+
+    /**
+     * The head the client gets: hop-by-hop fields out, Via in, framing redone (chunked for HTTP/1.1
+     * clients when the length is unknown), the keep-alive answer and the decision fields. Returns
+     * {@link #CLIENT_CLOSE} and {@link #CLIENT_CHUNKED} as they apply.
+     */
+    static int writeResponse(ByteBuf out, ResponseHead r, boolean http10, boolean headRequest, boolean close,
+            RouteDecision decision, long epoch, String requestId) {
+        int code = r.status();
+        boolean sized = r.contentLength() >= 0;
+        boolean chunkedIn = r.chunked();
+        stripHopByHop(r, false);
+        r.dropAll(Field.VIA);
+        if (chunkedIn) {
+            r.dropAll(Field.CONTENT_LENGTH); // RFC 9112 section 6.3: chunked wins over a length
+        }
+        boolean observed = decision.rollout().config().observeOpenAi();
+        if (observed) {
+            r.dropAll(Field.X_REQUEST_ID);
+        }
+        if (decision.rollout().explain()) {
+            r.dropAll(Field.X_FADER_DECISION);
+        }
+        HeadWriter.statusLine(out, r);
+        HeadWriter.keptFields(out, r);
+        via(out, r, false);
+        int answer = 0;
         boolean bodiless = code == 204 || code == 304;
-        if (!sized && !bodiless && (chunked || !headRequest)) {
+        if (!sized && !bodiless && (chunkedIn || !headRequest)) {
             if (http10) {
                 close = true; // an HTTP/1.0 client learns where the body ends from the close
             } else {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                HeadWriter.field(out, HttpHeaderNames.TRANSFER_ENCODING, CHUNKED);
+                answer |= headRequest ? 0 : CLIENT_CHUNKED;
             }
         }
         if (close) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            HeadWriter.field(out, HttpHeaderNames.CONNECTION, CLOSE);
+            answer |= CLIENT_CLOSE;
         } else if (http10) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            HeadWriter.field(out, HttpHeaderNames.CONNECTION, KEEP_ALIVE);
         }
-        r.setProtocolVersion(HttpVersion.HTTP_1_1);
-        return close ? options | CLIENT_CLOSE : options;
-    }
-
-    /** The contract's {@code X-Fader-Decision} when the rollout explains itself, and a new anonymous user's cookie. */
-    static void addDecision(HttpHeaders h, RouteDecision decision, long epoch, String requestId) {
-        if (decision.rollout().config().observeOpenAi()) {
-            h.set(X_REQUEST_ID, requestId); // the id the upstream saw: what POST /feedback names the answer by
+        if (observed) {
+            HeadWriter.field(out, X_REQUEST_ID, requestId); // the id the upstream saw: what POST /feedback names
         }
         if (decision.rollout().explain()) {
-            h.set(X_FADER_DECISION, decision.explainHeader(epoch));
+            HeadWriter.field(out, X_FADER_DECISION, decision.explainHeader(epoch));
         }
         if (decision.newUserId() != null) {
-            h.add(HttpHeaderNames.SET_COOKIE, CompiledRollout.ANONYMOUS_COOKIE + "=" + decision.newUserId()
-                    + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax");
+            HeadWriter.field(out, HttpHeaderNames.SET_COOKIE, CompiledRollout.ANONYMOUS_COOKIE + "="
+                    + decision.newUserId() + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax");
         }
+        HeadWriter.end(out);
+        return answer;
     }
 
-    static void addVia(HttpHeaders h, boolean http10) {
-        AsciiString self = http10 ? VIA_10 : VIA_11;
-        String prior = h.get(HttpHeaderNames.VIA);
-        if (prior == null) {
-            h.set(HttpHeaderNames.VIA, self);
-        } else {
-            h.set(HttpHeaderNames.VIA, prior + ", " + self);
-        }
+    /** A 101 answer for the client: the upgrade fields kept, the other hop-by-hop ones out, Via in. */
+    static ByteBuf writeSwitch(ByteBufAllocator alloc, ResponseHead r) {
+        ByteBuf out = alloc.buffer(HeadWriter.sizeHint(r));
+        stripHopByHop(r, true);
+        r.dropAll(Field.VIA);
+        HeadWriter.statusLine(out, r);
+        HeadWriter.keptFields(out, r);
+        HeadWriter.field(out, HttpHeaderNames.CONNECTION, UPGRADE);
+        via(out, r, false);
+        HeadWriter.end(out);
+        return out;
     }
 
-    /** Adds the forwarding fields and returns the request id (kept if the client sent one). */
-    static String addForwarding(HttpHeaders h, String peerIp) {
-        String xff = h.get(X_FORWARDED_FOR);
-        h.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? peerIp : xff + ", " + peerIp);
-        h.set(X_FORWARDED_PROTO, "http");
-        String host = h.get(HttpHeaderNames.HOST);
-        if (host != null) {
-            h.set(X_FORWARDED_HOST, host);
+    /** Via: the values received, then ours (RFC 9110 section 7.6.3). */
+    private static void via(ByteBuf out, Head h, boolean http10) {
+        HeadWriter.name(out, HttpHeaderNames.VIA);
+        for (int i = h.find(Field.VIA, 0); i >= 0; i = h.find(Field.VIA, i + 1)) {
+            HeadWriter.value(out, h, i);
+            out.writeByte(',').writeByte(' ');
         }
-        String id = h.get(X_REQUEST_ID);
-        if (id == null || id.isEmpty() || id.length() > 200) {
-            id = newRequestId();
-            h.set(X_REQUEST_ID, id);
+        out.writeBytes(http10 ? VIA_10 : VIA_11);
+        HeadWriter.end(out);
+    }
+
+    /** A field whose received values are kept and {@code ours} appended (X-Forwarded-For). */
+    private static void joined(ByteBuf out, Head h, int id, AsciiString name, String ours) {
+        HeadWriter.name(out, name);
+        for (int i = h.find(id, 0); i >= 0; i = h.find(id, i + 1)) {
+            if (!h.valueIs(i, "")) {
+                HeadWriter.value(out, h, i);
+                out.writeByte(',').writeByte(' ');
+            }
         }
-        return id;
+        io.netty.buffer.ByteBufUtil.writeAscii(out, ours);
+        HeadWriter.end(out);
     }
 
     static String newRequestId() {

@@ -1,7 +1,8 @@
 package dev.fader.proxy;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpContent;
+import dev.fader.wire.BodyWriter;
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 
 /**
@@ -9,9 +10,9 @@ import java.util.ArrayDeque;
  * not read again until the connection is there.
  */
 final class HeldBody {
-    private ArrayDeque<HttpContent> parts; // made on first use: most bodies arrive after the connection
+    private ArrayDeque<ByteBuf> parts; // made on first use: most bodies arrive after the connection
 
-    void add(HttpContent part) {
+    void add(ByteBuf part) {
         if (parts == null) {
             parts = new ArrayDeque<>(4);
         }
@@ -23,15 +24,15 @@ final class HeldBody {
     }
 
     /** Writes every held part to {@code upstream} (unflushed) and forgets them. */
-    void writeTo(Channel upstream) {
-        HttpContent c;
+    void writeTo(Channel upstream, BodyWriter framing) {
+        ByteBuf c;
         while (parts != null && (c = parts.poll()) != null) {
-            upstream.write(c);
+            framing.write(upstream, c);
         }
     }
 
     void release() {
-        HttpContent c;
+        ByteBuf c;
         while (parts != null && (c = parts.poll()) != null) {
             c.release();
         }

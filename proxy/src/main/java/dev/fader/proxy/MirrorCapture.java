@@ -2,11 +2,11 @@ package dev.fader.proxy;
 
 import dev.fader.config.ShadowConfig;
 import dev.fader.feedback.Mirror;
+import dev.fader.wire.Field;
+import dev.fader.wire.RequestHead;
+import dev.fader.wire.ResponseHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,14 +35,15 @@ final class MirrorCapture {
 
     private final Channel client;
 
-    MirrorCapture(ShadowConfig shadow, HttpRequest r, Channel client) {
+    MirrorCapture(ShadowConfig shadow, RequestHead r, String uri, Channel client) {
         this.client = client;
         this.maxBody = shadow.maxBody();
-        this.method = r.method().name();
-        this.uri = r.uri();
-        for (Map.Entry<String, String> h : r.headers()) {
-            if (!NOT_COPIED.contains(h.getKey().toLowerCase())) {
-                headers.add(new AbstractMap.SimpleImmutableEntry<>(h.getKey(), h.getValue()));
+        this.method = r.method();
+        this.uri = uri;
+        for (int i = 0; i < r.fieldCount(); i++) {
+            String name = r.name(i);
+            if (!NOT_COPIED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                headers.add(new AbstractMap.SimpleImmutableEntry<>(name, r.value(i)));
             }
         }
     }
@@ -51,9 +52,9 @@ final class MirrorCapture {
         request.add(part, maxBody);
     }
 
-    void head(HttpResponse r) {
-        status = r.status().code();
-        contentType = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    void head(ResponseHead r) {
+        status = r.status();
+        contentType = r.get(Field.CONTENT_TYPE);
     }
 
     void answer(ByteBuf part) {

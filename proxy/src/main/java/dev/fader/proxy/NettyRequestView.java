@@ -1,8 +1,8 @@
 package dev.fader.proxy;
 
 import dev.fader.routing.RequestView;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
+import dev.fader.wire.Field;
+import dev.fader.wire.RequestHead;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
@@ -10,7 +10,7 @@ import java.net.SocketAddress;
 public final class NettyRequestView implements RequestView {
     private final byte[] peerAddress;
     private final String peerIp;
-    private HttpRequest request;
+    private RequestHead request;
     private String uri;
     // Computed on first use: most requests need neither a host match nor a query parameter.
     private String host;
@@ -27,9 +27,9 @@ public final class NettyRequestView implements RequestView {
         }
     }
 
-    public void reset(HttpRequest r) {
+    public void reset(RequestHead r) {
         this.request = r;
-        this.uri = originForm(r.uri());
+        this.uri = originForm(r.target());
         this.host = null;
         this.path = null;
         this.query = null;
@@ -51,9 +51,14 @@ public final class NettyRequestView implements RequestView {
     @Override
     public String host() {
         if (host == null) {
-            host = RequestView.normalizeHost(request.headers().get(HttpHeaderNames.HOST));
+            host = RequestView.normalizeHost(request.get(Field.HOST));
         }
         return host;
+    }
+
+    /** The target in origin form, as the upstream gets it. */
+    String uri() {
+        return uri;
     }
 
     @Override
@@ -72,7 +77,7 @@ public final class NettyRequestView implements RequestView {
 
     @Override
     public String header(CharSequence name) {
-        return request.headers().get(name);
+        return request.get(name);
     }
 
     @Override

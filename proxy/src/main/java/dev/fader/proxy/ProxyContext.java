@@ -15,4 +15,7 @@ interface ProxyContext {
     OutcomeSink sink();
 
     LoopPool pool(EventLoop loop);
+
+    /** The one timeout sweep of {@code loop}'s client connections. */
+    Watchdog watchdog(EventLoop loop);
 }

@@ -15,8 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import dev.fader.wire.Http1Decoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -24,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -47,7 +47,7 @@ public final class ProxyServer implements ProxyContext, AutoCloseable {
     private static final String TOO_MANY = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
             + "Content-Length: " + TOO_MANY_BODY.length() + "\r\nConnection: close\r\nRetry-After: 1\r\nServer: fader\r\n\r\n"
             + TOO_MANY_BODY;
-    private volatile HttpDecoderConfig decoderConfig;
+    private final ConcurrentHashMap<EventLoop, Watchdog> watchdogs = new ConcurrentHashMap<>();
     private Channel serverChannel;
     private volatile boolean draining;
 
@@ -62,20 +62,7 @@ public final class ProxyServer implements ProxyContext, AutoCloseable {
         this.transport = Transport.best();
         this.group = transport.newGroup(threads, "fader-io");
         this.pools = new UpstreamPools(transport, group, initial.config().startup(), nanos);
-        this.decoderConfig = decoderConfig(initial.config().limits());
         pools.follow(initial.config().upstreams().values(), a -> true);
-    }
-
-    /** Netty's strict decoding: validated headers, CRLF only, one Content-Length, RFC 9112 TE rules. */
-    private static HttpDecoderConfig decoderConfig(ProxyLimits limits) {
-        return new HttpDecoderConfig()
-                .setValidateHeaders(true)
-                .setStrictLineParsing(true)
-                .setAllowDuplicateContentLengths(false)
-                .setUseRfc9112TransferEncoding(true)
-                .setMaxInitialLineLength(limits.maxRequestLine())
-                .setMaxHeaderSize(limits.maxHeaderSize())
-                .setMaxChunkSize(64 * 1024);
     }
 
     /** Binds the listen address of the initial config; returns the bound address (port 0 picks one). */
@@ -102,8 +89,8 @@ public final class ProxyServer implements ProxyContext, AutoCloseable {
                             return;
                         }
                         clients.add(ch);
-                        ch.pipeline().addLast("obs-fold", new ObsFoldGuard());
-                        ch.pipeline().addLast("codec", new HttpServerCodec(decoderConfig));
+                        ProxyLimits limits = table.get().config().limits();
+                        ch.pipeline().addLast("codec", Http1Decoder.requests(limits.maxRequestLine(), limits.maxHeaderSize()));
                         ch.pipeline().addLast("frontend", new FrontendHandler(ProxyServer.this));
                     }
                 });
@@ -120,9 +107,6 @@ public final class ProxyServer implements ProxyContext, AutoCloseable {
 
     /** Installs a new snapshot for the next request; requests in flight keep the one they started with. */
     public void swap(RoutingTable next) {
-        if (!next.config().limits().equals(table.get().config().limits())) {
-            decoderConfig = decoderConfig(next.config().limits()); // new connections decode by the new limits
-        }
         table.set(next);
         Set<Address> endpoints = new HashSet<>();
         next.config().upstreams().values().forEach(u -> endpoints.addAll(u.endpoints()));
@@ -191,6 +175,12 @@ public final class ProxyServer implements ProxyContext, AutoCloseable {
     @Override
     public LoopPool pool(EventLoop loop) {
         return pools.of(loop);
+    }
+
+    @Override
+    public Watchdog watchdog(EventLoop loop) {
+        Watchdog w = watchdogs.get(loop);
+        return w != null ? w : watchdogs.computeIfAbsent(loop, l -> new Watchdog(l, () -> table.get().config().limits()));
     }
 
     @Override

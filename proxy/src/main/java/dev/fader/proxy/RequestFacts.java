@@ -1,12 +1,6 @@
 package dev.fader.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
+import dev.fader.wire.RequestHead;
 
 /**
  * What one request's head says about how to carry it, read once before anything else happens.
@@ -16,16 +10,10 @@ import io.netty.handler.codec.http.HttpVersion;
 record RequestFacts(boolean http10, boolean head, boolean upgrade, boolean chunked, long contentLength,
         boolean bodiless, boolean resendable, boolean keepAlive) {
 
-    static RequestFacts of(HttpRequest request) {
-        HttpHeaders h = request.headers();
-        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-        long length = HttpUtil.getContentLength(request, -1L);
-        boolean bodiless = !chunked && length <= 0;
-        HttpMethod m = request.method();
-        boolean idempotent = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS);
-        boolean upgrade = h.contains(HttpHeaderNames.UPGRADE)
-                && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
-        return new RequestFacts(request.protocolVersion().equals(HttpVersion.HTTP_1_0), m.equals(HttpMethod.HEAD),
-                upgrade, chunked, length, bodiless, bodiless && idempotent, HttpUtil.isKeepAlive(request));
+    static RequestFacts of(RequestHead r) {
+        boolean bodiless = !r.chunked() && r.contentLength() <= 0;
+        boolean idempotent = r.methodIs("GET") || r.methodIs("HEAD") || r.methodIs("OPTIONS");
+        return new RequestFacts(r.http10(), r.methodIs("HEAD"), r.upgrade(), r.chunked(), r.contentLength(),
+                bodiless, bodiless && idempotent, r.keepAlive());
     }
 }

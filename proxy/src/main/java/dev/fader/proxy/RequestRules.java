@@ -1,27 +1,20 @@
 package dev.fader.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
-import java.util.Iterator;
+import dev.fader.wire.Field;
+import dev.fader.wire.RequestHead;
 
-/** Checks of a request head that Netty's decoder leaves to the server. */
+/** Checks of a request head that are the server's to make rather than the framing's. */
 final class RequestRules {
     private RequestRules() {
     }
 
     /** RFC 9112 section 3.2: an HTTP/1.1 request carries exactly one Host field. Null when fine, else why not. */
-    static String host(HttpRequest request) {
-        int hosts = 0;
-        for (Iterator<? extends CharSequence> it = request.headers().valueCharSequenceIterator(HttpHeaderNames.HOST); it.hasNext();) {
-            it.next();
-            hosts++;
-        }
-        if (hosts > 1) {
+    static String host(RequestHead request) {
+        int first = request.find(Field.HOST, 0);
+        if (first >= 0 && request.find(Field.HOST, first + 1) >= 0) {
             return "more than one Host header";
         }
-        if (hosts == 0 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+        if (first < 0 && !request.http10()) {
             return "missing Host header (required in HTTP/1.1)";
         }
         return null;
@@ -34,12 +27,11 @@ final class RequestRules {
      * 100-continue from an HTTP/1.1 client is honoured; any other expectation may be answered 417; an
      * HTTP/1.0 client's Expect is ignored, as the RFC requires.
      */
-    static Expectation expectation(HttpRequest request) {
-        String expect = request.headers().get(HttpHeaderNames.EXPECT);
-        if (expect == null || !request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+    static Expectation expectation(RequestHead request) {
+        int i = request.find(Field.EXPECT, 0);
+        if (i < 0 || request.http10()) {
             return Expectation.NONE;
         }
-        return HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim()) ? Expectation.CONTINUE
-                : Expectation.UNSUPPORTED;
+        return request.valueIs(i, "100-continue") ? Expectation.CONTINUE : Expectation.UNSUPPORTED;
     }
 }

@@ -1,8 +1,8 @@
 package dev.fader.proxy;
 
 import dev.fader.feedback.Outcome;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpResponse;
+import dev.fader.wire.ResponseHead;
+import io.netty.buffer.ByteBuf;
 
 /**
  * Sees one answer as it is relayed to the client: its head, each body part, and how the exchange ended.
@@ -12,9 +12,9 @@ import io.netty.handler.codec.http.HttpResponse;
  * {@link Outcome}; model-aware parsing and shadow comparison attach here.
  */
 interface ResponseObserver {
-    void head(HttpResponse head);
+    void head(ResponseHead head);
 
-    void content(HttpContent part);
+    void content(ByteBuf part);
 
     /** The exchange is over; {@code answered}: how the upstream that served it (or Fader) answered. Called once. */
     void end(Outcome.Kind answered);

@@ -6,11 +6,11 @@ import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.observe.AnswerReader;
 import dev.fader.routing.RouteDecision;
+import dev.fader.wire.Field;
+import dev.fader.wire.RequestHead;
+import dev.fader.wire.ResponseHead;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -39,16 +39,16 @@ final class Tally implements ResponseObserver {
     private Outcome.Kind variantFailure; // the variant's own pool failed to connect; another pool may have served
     private boolean retried;
     private AnswerReader answer;
-    private final HttpRequest request;
+    private final RequestHead request;
     private final Channel client;
     private MirrorCapture mirror;
 
-    Tally(HttpRequest request, OutcomeSink sink, Channel client) {
+    Tally(RequestHead request, OutcomeSink sink, Channel client) {
         this.sink = sink;
         this.client = client;
         this.request = request;
-        this.method = request.method().name();
-        String uri = request.uri();
+        this.method = request.method();
+        String uri = request.target();
         int q = uri.indexOf('?');
         this.path = q < 0 ? uri : uri.substring(0, q);
     }
@@ -63,17 +63,17 @@ final class Tally implements ResponseObserver {
         }
         ShadowConfig shadow = d.rollout().config().shadow();
         if (shadow != null && shadow.copies(d.bucket(), method, path)) {
-            mirror = new MirrorCapture(shadow, request, client);
+            mirror = new MirrorCapture(shadow, request, request.target(), client);
         }
     }
 
-    void requestContent(HttpContent part) {
-        bytesIn += part.content().readableBytes();
+    void requestContent(ByteBuf part) {
+        bytesIn += part.readableBytes();
         if (answer != null) {
-            answer.request(part.content());
+            answer.request(part);
         }
         if (mirror != null) {
-            mirror.request(part.content());
+            mirror.request(part);
         }
     }
 
@@ -89,6 +89,11 @@ final class Tally implements ResponseObserver {
         retried |= afterRetry;
     }
 
+    /** True when the baseline's pool serves, for lack of the variant's own. */
+    boolean fallback() {
+        return fallback;
+    }
+
     /** What came of the variant's own pool when no connection could be had, or before another pool served. */
     void unserved(Failure primaryFailure, boolean viaFallback) {
         variantFailure = primaryFailure == null ? null : primaryFailure.kind;
@@ -96,12 +101,11 @@ final class Tally implements ResponseObserver {
     }
 
     @Override
-    public void head(HttpResponse head) {
-        status = head.status().code();
+    public void head(ResponseHead head) {
+        status = head.status();
         firstByteNanos = System.nanoTime() - startNanos;
         if (answer != null) {
-            answer.head(status, head.headers().get(HttpHeaderNames.CONTENT_TYPE),
-                    head.headers().get(HttpHeaderNames.CONTENT_ENCODING));
+            answer.head(status, head.get(Field.CONTENT_TYPE), head.get(Field.CONTENT_ENCODING));
         }
         if (mirror != null) {
             mirror.head(head);
@@ -109,13 +113,13 @@ final class Tally implements ResponseObserver {
     }
 
     @Override
-    public void content(HttpContent part) {
-        bytesOut += part.content().readableBytes();
+    public void content(ByteBuf part) {
+        bytesOut += part.readableBytes();
         if (answer != null) {
-            answer.content(part.content(), System.nanoTime());
+            answer.content(part, System.nanoTime());
         }
         if (mirror != null) {
-            mirror.answer(part.content());
+            mirror.answer(part);
         }
     }
 

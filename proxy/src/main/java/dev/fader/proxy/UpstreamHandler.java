@@ -1,6 +1,7 @@
 package dev.fader.proxy;
 
 import dev.fader.config.Address;
+import dev.fader.wire.Http1Decoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -18,6 +19,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private final Address endpoint;
     private final LoopPool pool;
     private Channel channel;
+    private Http1Decoder decoder;
     private Exchange exchange;
     private long idleSince;
     private int uses;
@@ -33,6 +35,11 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     Channel channel() {
         return channel;
+    }
+
+    /** The connection's response decoder, told what kind of answer the next request gets. */
+    Http1Decoder decoder() {
+        return decoder;
     }
 
     /** How many requests this connection carried before the current one (0 = fresh). */
@@ -57,6 +64,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        decoder = ctx.pipeline().get(Http1Decoder.class);
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -18,9 +17,11 @@ import java.util.function.Predicate;
  * ejection and active health checks, both per endpoint and read by every loop.
  */
 final class UpstreamPools implements AutoCloseable {
+    /** Answers are decoded strictly; their heads may be larger than what clients may send. */
+    private static final int MAX_STATUS_LINE = 8 * 1024;
+    private static final int MAX_RESPONSE_HEAD = 64 * 1024;
     private final ConcurrentHashMap<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
     private final Bootstrap template;
-    private final HttpDecoderConfig decoderConfig;
     private final StartupSettings startup;
     private final OutlierDetector outliers;
     private final HealthChecks health;
@@ -28,14 +29,6 @@ final class UpstreamPools implements AutoCloseable {
     UpstreamPools(Transport transport, EventLoopGroup group, StartupSettings startup, LongSupplier nanos) {
         this.startup = startup;
         this.outliers = new OutlierDetector(nanos);
-        // Answers are decoded strictly; their heads may be larger than what clients may send.
-        this.decoderConfig = new HttpDecoderConfig()
-                .setValidateHeaders(true)
-                .setStrictLineParsing(true)
-                .setAllowDuplicateContentLengths(false)
-                .setMaxHeaderSize(64 * 1024)
-                .setMaxInitialLineLength(8 * 1024)
-                .setMaxChunkSize(64 * 1024);
         this.template = new Bootstrap()
                 .channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -47,7 +40,7 @@ final class UpstreamPools implements AutoCloseable {
     LoopPool of(EventLoop loop) {
         LoopPool p = pools.get(loop);
         return p != null ? p : pools.computeIfAbsent(loop, l -> new LoopPool(l,
-                new BootstrapConnector(template, l, decoderConfig), startup.maxIdlePerEndpoint(),
+                new BootstrapConnector(template, l, MAX_STATUS_LINE, MAX_RESPONSE_HEAD), startup.maxIdlePerEndpoint(),
                 startup.upstreamIdleTimeout().toNanos(), outliers, health));
     }
 

@@ -10,9 +10,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import dev.fader.wire.Http1Decoder;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +29,11 @@ final class EmbeddedProxy implements ProxyContext, AutoCloseable {
     final EmbeddedChannel client;
     private final RoutingTable table;
     private LoopPool pool;
+    private Watchdog watchdog;
 
     EmbeddedProxy(String yaml) {
         this.table = Configs.table(yaml);
-        this.client = new EmbeddedChannel(new HttpServerCodec(), new FrontendHandler(this));
+        this.client = new EmbeddedChannel(Http1Decoder.requests(8192, 16384), new FrontendHandler(this));
     }
 
     /** One pool at 127.0.0.1:9001 that is every request's baseline. */
@@ -60,8 +60,16 @@ final class EmbeddedProxy implements ProxyContext, AutoCloseable {
         return pool;
     }
 
+    @Override
+    public Watchdog watchdog(EventLoop loop) {
+        if (watchdog == null) {
+            watchdog = new Watchdog(loop, () -> table.config().limits());
+        }
+        return watchdog;
+    }
+
     private ChannelFuture connect(Address endpoint, ProxyLimits limits, UpstreamHandler handler) {
-        EmbeddedChannel upstream = new EmbeddedChannel(new HttpClientCodec(), handler);
+        EmbeddedChannel upstream = new EmbeddedChannel(Http1Decoder.responses(8192, 65536), handler);
         upstreams.add(upstream);
         return upstream.newSucceededFuture();
     }
