@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""scripts/bench idle: Fader with -Xmx256m holds 10,000 idle keep-alive client connections while wrk
+"""scripts/bench idle: Fader, started as a user starts it (scripts/fader, the shipped heap), holds 10,000
+idle keep-alive client connections while wrk
 drives 64 busy ones; reports errors, throughput and Fader's resident memory. Loopback only; every
 process started here is stopped here."""
 import os, re, resource, signal, socket, subprocess, sys, tempfile, time
@@ -50,9 +51,7 @@ rollouts:
     try:
         procs.append(subprocess.Popen(["taskset", "-c", "0", "nginx", "-c", f"{tmp}/be.conf", "-p", tmp],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
-        fader = subprocess.Popen(["taskset", "-c", "1", "java", "-Xmx256m", "-XX:+UseParallelGC",
-                                  *os.environ.get("FADER_JAVA_OPTS", "").split(), "-jar",
-                                  f"{ROOT}/proxy/target/fader.jar", "run", "--config", f"{tmp}/fader.yaml", "--threads", "1"],
+        fader = subprocess.Popen(["taskset", "-c", "1", f"{ROOT}/scripts/fader", "run", "--config", f"{tmp}/fader.yaml"],
                                  stdout=subprocess.DEVNULL, stderr=open(f"{tmp}/fader.log", "w"), start_new_session=True)
         procs.append(fader)
         wait_port(BACKEND)
