@@ -29,6 +29,8 @@ public final class Engine implements OutcomeSink, Verdicts {
     private final FeedbackSettings settings;
     private volatile RoutingTable table;
     private volatile Map<String, Map<String, SplitJudge>> judges = Map.of();
+    /** The same judges as arrays, for {@link #record}: walking a map's values costs an iterator per request. */
+    private volatile Map<String, SplitJudge[]> judgeArrays = Map.of();
     private long ticks;
 
     public Engine(Controllers controllers, FeedbackSettings settings, RoutingTable initial) {
@@ -59,14 +61,17 @@ public final class Engine implements OutcomeSink, Verdicts {
             after.put(r.name(), Map.copyOf(mine));
         }
         judges = Map.copyOf(after);
+        Map<String, SplitJudge[]> arrays = new HashMap<>();
+        judges.forEach((rollout, byVariant) -> arrays.put(rollout, byVariant.values().toArray(new SplitJudge[0])));
+        judgeArrays = Map.copyOf(arrays);
         table = next;
     }
 
     @Override
     public void record(Outcome o) {
-        Map<String, SplitJudge> mine = judges.get(o.rollout());
+        SplitJudge[] mine = judgeArrays.get(o.rollout());
         if (mine != null) {
-            for (SplitJudge j : mine.values()) {
+            for (SplitJudge j : mine) {
                 j.record(o);
             }
         }

@@ -54,7 +54,11 @@ public final class FeedbackWindows implements OutcomeSink {
         if (!r.endpoint().isEmpty()) {
             // The endpoint that answered, judged by its own answer (a fallback's endpoint is the baseline's).
             Outcome.Kind answered = r.fallback() ? Outcome.Kind.ofStatus(o.status()) : o.kind();
-            endpoints.computeIfAbsent(r.endpoint(), k -> newWindow()).record(answered, o.totalNanos(), false, now);
+            SlidingWindow e = endpoints.get(r.endpoint()); // a lambda that captures this is a new object per call
+            if (e == null) {
+                e = endpoints.computeIfAbsent(r.endpoint(), k -> newWindow());
+            }
+            e.record(answered, o.totalNanos(), false, now);
         }
         // The sample-ratio check follows one user in SAMPLE, chosen by the top bits of the salted key hash:
         // those bits barely touch the bucket (hash mod 10,000 stays uniform within 1/26,843), so the sample

@@ -137,7 +137,7 @@ public final class Http1Decoder extends ChannelInboundHandlerAdapter {
             case FIXED: {
                 int n = (int) Math.min(remaining, in.readableBytes());
                 remaining -= n;
-                ctx.fireChannelRead(in.readRetainedSlice(n));
+                ctx.fireChannelRead(take(n));
                 if (remaining == 0) {
                     end();
                 }
@@ -148,7 +148,7 @@ public final class Http1Decoder extends ChannelInboundHandlerAdapter {
             case CHUNK_DATA: {
                 int n = (int) Math.min(remaining, in.readableBytes());
                 remaining -= n;
-                ctx.fireChannelRead(in.readRetainedSlice(n));
+                ctx.fireChannelRead(take(n));
                 if (remaining == 0) {
                     state = State.CHUNK_CRLF;
                 }
@@ -167,7 +167,7 @@ public final class Http1Decoder extends ChannelInboundHandlerAdapter {
                 return trailers();
             case UNTIL_CLOSE:
             case RAW:
-                ctx.fireChannelRead(in.readRetainedSlice(in.readableBytes()));
+                ctx.fireChannelRead(take(in.readableBytes()));
                 return true;
             case WAIT:
                 if (!requests) {
@@ -184,6 +184,19 @@ public final class Http1Decoder extends ChannelInboundHandlerAdapter {
      * Takes the head line by line as lines arrive, each checked at once (a bad line is refused without
      * waiting for the rest), and copied into the connection's head; at the blank line the head is passed on.
      */
+    /**
+     * The next {@code n} bytes, to pass on: the received buffer itself when they are all it holds (the
+     * usual case for a body part, sparing a slice object), else a slice of it.
+     */
+    private ByteBuf take(int n) {
+        if (n == in.readableBytes()) {
+            ByteBuf all = in;
+            in = null;
+            return all;
+        }
+        return in.readRetainedSlice(n);
+    }
+
     private boolean head() {
         Head h = requests ? request : response;
         int r = in.readerIndex();
