@@ -19,5 +19,9 @@ WORKDIR /var/lib/fader
 # 8080: proxy (listen:), 9901: admin API and /metrics (admin:). The config must listen on 0.0.0.0 in a container.
 EXPOSE 8080 9901
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "-XX:+UseParallelGC", "-XX:MaxRAMPercentage=75", "-jar", "/opt/fader/fader.jar"]
+# The launcher's JVM defaults (scripts/fader; README, Performance), plus three quarters of the container's
+# memory for the heap (the JVM's default quarter suits a shared host, not a container of its own).
+# FADER_JAVA_OPTS, when set, comes last and overrides any of them.
+ENV FADER_JAVA_OPTS=""
+ENTRYPOINT ["sh", "-c", "exec java -XX:+UseParallelGC -XX:MaxRAMPercentage=75 $FADER_JAVA_OPTS -jar /opt/fader/fader.jar \"$@\"", "fader"]
 CMD ["run", "--config", "/etc/fader/rollout.yaml"]
