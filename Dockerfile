@@ -23,5 +23,5 @@ STOPSIGNAL SIGTERM
 # memory for the heap (the JVM's default quarter suits a shared host, not a container of its own).
 # FADER_JAVA_OPTS, when set, comes last and overrides any of them.
 ENV FADER_JAVA_OPTS=""
-ENTRYPOINT ["sh", "-c", "exec java -XX:+UseParallelGC -XX:MetaspaceSize=128m -XX:MaxRAMPercentage=75 $FADER_JAVA_OPTS -jar /opt/fader/fader.jar \"$@\"", "fader"]
+ENTRYPOINT ["sh", "-c", "case \"$FADER_JAVA_OPTS\" in *-XX:+Use*GC*) gc= ;; *) gc=-XX:+UseParallelGC ;; esac; exec java $gc -XX:MetaspaceSize=128m -XX:MaxRAMPercentage=75 $FADER_JAVA_OPTS -jar /opt/fader/fader.jar \"$@\"", "fader"]
 CMD ["run", "--config", "/etc/fader/rollout.yaml"]
