@@ -74,6 +74,10 @@ public abstract class Head {
     /** Checks what the fields say together, once the blank line is in. */
     abstract void finish() throws HeadException;
 
+    static boolean digit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
     static boolean tchar(int b) {
         return TCHAR[b & 0xff];
     }

@@ -64,10 +64,6 @@ public final class RequestHead extends Head {
         minor = bytes[at + 7] - '0';
     }
 
-    private static boolean digit(byte b) {
-        return b >= '0' && b <= '9';
-    }
-
     /** A target byte: visible ASCII or, as some clients send raw UTF-8, obs-text; never a control or space. */
     private static boolean visible(byte b) {
         return (b & 0xff) > 0x20 && b != 0x7f;

@@ -45,10 +45,6 @@ public final class ResponseHead extends Head {
         }
     }
 
-    private static boolean digit(byte b) {
-        return b >= '0' && b <= '9';
-    }
-
     public int status() {
         return status;
     }

@@ -2,6 +2,7 @@ package dev.fader.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fader.testing.Mutations;
 import dev.fader.testing.OkHandler;
 import dev.fader.testing.RawHttp;
 import dev.fader.testing.TestProxy;
@@ -50,40 +51,6 @@ class FuzzIT {
         return (i * 7919 + 13) % 10007;
     }
 
-    static byte[] mutate(byte[] in, SplittableRandom r) {
-        List<Byte> b = new ArrayList<>(in.length + 8);
-        for (byte x : in) {
-            b.add(x);
-        }
-        int edits = 1 + r.nextInt(3);
-        for (int e = 0; e < edits && !b.isEmpty(); e++) {
-            int at = r.nextInt(b.size());
-            switch (r.nextInt(4)) {
-                case 0 -> b.set(at, (byte) (b.get(at) ^ (1 << r.nextInt(8))));
-                case 1 -> b.add(at, (byte) r.nextInt(256));
-                case 2 -> b.remove(at);
-                default -> {
-                    // duplicate the line that holds position at
-                    int start = at;
-                    while (start > 0 && b.get(start - 1) != '\n') {
-                        start--;
-                    }
-                    int end = at;
-                    while (end < b.size() && b.get(end) != '\n') {
-                        end++;
-                    }
-                    List<Byte> line = new ArrayList<>(b.subList(start, Math.min(b.size(), end + 1)));
-                    b.addAll(start, line);
-                }
-            }
-        }
-        byte[] out = new byte[b.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = b.get(i);
-        }
-        return out;
-    }
-
     /**
      * Sends and reads until a response head is complete, the proxy closes, or 300 ms pass with the proxy
      * still waiting for more of a request the mutation made incomplete (then we hang up, as clients do).
@@ -128,7 +95,7 @@ class FuzzIT {
                 jobs.add(pool.submit(() -> {
                     SplittableRandom r = new SplittableRandom(20261128L + thread);
                     for (int i = thread; i < MUTATIONS; i += 16) {
-                        byte[] request = mutate(base(i, i % 3).getBytes(StandardCharsets.ISO_8859_1), r);
+                        byte[] request = Mutations.mutate(base(i, i % 3).getBytes(StandardCharsets.ISO_8859_1), r, Mutations.WITHOUT_FRAMING_BYTES);
                         String reply = new String(exchange(proxy.port(), request), StandardCharsets.ISO_8859_1);
                         if (reply.isEmpty()) {
                             continue; // closed without a word: allowed

@@ -2,6 +2,7 @@ package dev.fader.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fader.testing.Mutations;
 import dev.fader.wire.Http1Decoder;
 import dev.fader.wire.Malformed;
 import dev.fader.wire.RequestHead;
@@ -132,40 +133,6 @@ class HeadCodecDifferentialTest {
         }
     }
 
-    static byte[] mutate(byte[] in, SplittableRandom r) {
-        List<Byte> b = new ArrayList<>(in.length + 8);
-        for (byte x : in) {
-            b.add(x);
-        }
-        int edits = 1 + r.nextInt(3);
-        for (int e = 0; e < edits && !b.isEmpty(); e++) {
-            int at = r.nextInt(b.size());
-            switch (r.nextInt(5)) {
-                case 0 -> b.set(at, (byte) (b.get(at) ^ (1 << r.nextInt(8))));
-                case 1 -> b.add(at, (byte) r.nextInt(256));
-                case 2 -> b.remove(at);
-                case 3 -> b.add(at, (byte) " \t\r\n:;,0"
-                        .charAt(r.nextInt(8))); // the bytes framing turns on
-                default -> {
-                    int start = at;
-                    while (start > 0 && b.get(start - 1) != '\n') {
-                        start--;
-                    }
-                    int end = at;
-                    while (end < b.size() && b.get(end) != '\n') {
-                        end++;
-                    }
-                    b.addAll(start, new ArrayList<>(b.subList(start, Math.min(b.size(), end + 1))));
-                }
-            }
-        }
-        byte[] out = new byte[b.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = b.get(i);
-        }
-        return out;
-    }
-
     /**
      * Where the new decoder refuses what the old one let through or kept waiting on, on purpose; anything
      * else that differs fails the test. Returns the case, or null when the difference is not one of these.
@@ -227,7 +194,7 @@ class HeadCodecDifferentialTest {
         Map<Decision, Integer> seen = new TreeMap<>();
         List<String> differences = new ArrayList<>();
         for (int i = 0; i < MUTATIONS; i++) {
-            byte[] request = mutate(BASES[i % BASES.length].getBytes(StandardCharsets.ISO_8859_1), r);
+            byte[] request = Mutations.mutate(BASES[i % BASES.length].getBytes(StandardCharsets.ISO_8859_1), r, Mutations.ALL);
             Decision was = old(request);
             Decision now = current(request);
             seen.merge(now, 1, Integer::sum);
