@@ -41,8 +41,7 @@ final class Exchange implements LoopPool.Lessee {
     private final Tally tally;
     private final ResponseObserver observer;
     private final RequestFacts facts;
-    private String target;
-    private String peerIp;
+    private String target, peerIp; // the origin-form target and the client's address, for the head
     private final BodyWriter upstreamBody = new BodyWriter();
     private final BodyWriter clientBody = new BodyWriter();
     private RouteDecision decision;
@@ -248,13 +247,23 @@ final class Exchange implements LoopPool.Lessee {
                 decision, table.epoch(), tally.requestId);
         closeClientAfter |= (answer & ForwardHeaders.CLIENT_CLOSE) != 0;
         clientBody.start((answer & ForwardHeaders.CLIENT_CHUNKED) != 0);
+        if ((answer & ForwardHeaders.CLIENT_CHUNKED) != 0 && r.chunked()) {
+            upstream.decoder().relayChunks();
+        }
         client.write(head, client.voidPromise());
     }
 
     private void responseContent(ByteBuf c) {
         lastProgressNanos = System.nanoTime();
-        observer.content(c);
-        clientBody.write(client, c);
+        int framed = upstream.decoder().framedOffset();
+        if (framed < 0) {
+            observer.content(c);
+            clientBody.write(client, c);
+            return;
+        }
+        int r = c.readerIndex(), w = c.writerIndex(); // a whole chunk with its framing: observers see its data
+        observer.content(c.setIndex(r + framed, r + framed + upstream.decoder().framedLength()));
+        clientBody.writeFramed(client, c.setIndex(r, w));
     }
 
     void upstreamReadComplete() {

@@ -38,6 +38,15 @@ public final class BodyWriter {
         out.write(data, out.voidPromise());
     }
 
+    /** Writes a whole chunk received with its framing, as it is (the next hop is chunked too). */
+    public void writeFramed(ChannelOutboundInvoker out, ByteBuf chunk) {
+        if (open) {
+            out.write(chunk.alloc().buffer(2).writeByte('\r').writeByte('\n'), out.voidPromise());
+            open = false;
+        }
+        out.write(chunk, out.voidPromise());
+    }
+
     /** Ends the body: the last chunk for a chunked one, nothing otherwise. */
     public void end(ChannelOutboundInvoker out, io.netty.buffer.ByteBufAllocator alloc) {
         if (!chunked) {

@@ -18,12 +18,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  */
 public final class Http1Decoder extends ChannelInboundHandlerAdapter {
     /** The end of a message's body (also of a bodiless message). */
-    public static final Object END = new Object() {
-        @Override
-        public String toString() {
-            return "END";
-        }
-    };
+    public static final Object END = new Object();
 
     private enum State { HEAD, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, UNTIL_CLOSE, WAIT, RAW, BAD }
 
@@ -41,6 +36,9 @@ public final class Http1Decoder extends ChannelInboundHandlerAdapter {
     private boolean headRequest;
     private boolean decoding;
     private boolean resumeAfterEnd;
+    private boolean relayChunks;
+    private int framedOffset = -1;
+    private int framedLength;
     private final Chunks chunks;
 
     private Http1Decoder(boolean requests, int maxLine, int maxHead) {
@@ -66,6 +64,7 @@ public final class Http1Decoder extends ChannelInboundHandlerAdapter {
     /** A response to a request with {@code headRequest} (a HEAD, whose answer has no body) is due. */
     public void expectResponse(boolean headRequest) {
         this.headRequest = headRequest;
+        this.relayChunks = false;
         if (state == State.WAIT) {
             state = State.HEAD;
         }
@@ -184,10 +183,7 @@ public final class Http1Decoder extends ChannelInboundHandlerAdapter {
      * Takes the head line by line as lines arrive, each checked at once (a bad line is refused without
      * waiting for the rest), and copied into the connection's head; at the blank line the head is passed on.
      */
-    /**
-     * The next {@code n} bytes, to pass on: the received buffer itself when they are all it holds (the
-     * usual case for a body part, sparing a slice object), else a slice of it.
-     */
+    /** The next {@code n} bytes to pass on: the received buffer itself when they are all it holds, else a slice. */
     private ByteBuf take(int n) {
         if (n == in.readableBytes()) {
             ByteBuf all = in;
@@ -298,6 +294,7 @@ public final class Http1Decoder extends ChannelInboundHandlerAdapter {
     }
 
     private boolean chunkSize() {
+        int start = in.readerIndex();
         long size = chunks.sizeLine(in);
         if (size == Chunks.MORE) {
             return false;
@@ -307,11 +304,40 @@ public final class Http1Decoder extends ChannelInboundHandlerAdapter {
         }
         if (size == 0) {
             state = State.TRAILERS;
-        } else {
-            remaining = size;
-            state = State.CHUNK_DATA;
+            return true;
         }
+        int line = in.readerIndex() - start;
+        if (relayChunks && in.readableBytes() >= size + 2) {
+            // The whole chunk is here: pass it on with its framing, as received (one buffer, no new size line).
+            int end = in.readerIndex() + (int) size;
+            if (in.getByte(end) != '\r' || in.getByte(end + 1) != '\n') {
+                return bad(Problem.MALFORMED, "chunk data not followed by CRLF");
+            }
+            in.readerIndex(start);
+            framedOffset = line;
+            framedLength = (int) size;
+            ctx.fireChannelRead(take(line + (int) size + 2));
+            framedOffset = -1;
+            return true;
+        }
+        remaining = size;
+        state = State.CHUNK_DATA;
         return true;
+    }
+
+    /** For this response, a chunk that arrives whole goes on with its framing (the next hop is chunked too). */
+    public void relayChunks() {
+        relayChunks = true;
+    }
+
+    /** While the buffer just passed on is a whole chunk with its framing: where its data starts in it, else -1. */
+    public int framedOffset() {
+        return framedOffset;
+    }
+
+    /** The data length of the framed chunk just passed on. */
+    public int framedLength() {
+        return framedLength;
     }
 
     private boolean trailers() {

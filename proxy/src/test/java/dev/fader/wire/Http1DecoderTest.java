@@ -137,4 +137,42 @@ class Http1DecoderTest {
         assertThat((Object) ch.readInbound()).isInstanceOf(Malformed.class);
         ch.finishAndReleaseAll();
     }
+
+    /**
+     * Relaying chunks with their framing: at every cut, the bytes passed on are a valid chunked body with
+     * the same data, and what observers are shown (the data offsets of framed chunks) is the data alone.
+     */
+    @Test
+    void wholeChunksGoOnWithTheirFramingAndObserversSeeTheirData() {
+        String message = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+        for (int cut = 1; cut < message.length(); cut++) {
+            Http1Decoder d = Http1Decoder.responses(1024, 2048);
+            StringBuilder data = new StringBuilder();
+            StringBuilder framed = new StringBuilder();
+            EmbeddedChannel ch = new EmbeddedChannel(d, new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object o) {
+                    if (o instanceof ResponseHead) {
+                        d.relayChunks();
+                    } else if (o instanceof ByteBuf b) {
+                        int off = d.framedOffset();
+                        if (off >= 0) {
+                            framed.append(b.toString(StandardCharsets.ISO_8859_1));
+                            data.append(b.toString(b.readerIndex() + off, d.framedLength(), StandardCharsets.ISO_8859_1));
+                        } else {
+                            data.append(b.toString(StandardCharsets.ISO_8859_1));
+                        }
+                        b.release();
+                    }
+                }
+            });
+            d.expectResponse(false);
+            ch.writeInbound(Unpooled.copiedBuffer(message.substring(0, cut), StandardCharsets.ISO_8859_1));
+            ch.writeInbound(Unpooled.copiedBuffer(message.substring(cut), StandardCharsets.ISO_8859_1));
+            assertThat(data.toString()).as("cut at %d", cut).isEqualTo("hello world");
+            assertThat(framed.toString()).as("cut at %d", cut).isIn("", "5;x=1\r\nhello\r\n", "6\r\n world\r\n",
+                    "5;x=1\r\nhello\r\n6\r\n world\r\n");
+            ch.finishAndReleaseAll();
+        }
+    }
 }
