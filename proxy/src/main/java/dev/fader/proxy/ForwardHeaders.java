@@ -34,7 +34,7 @@ final class ForwardHeaders {
     private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     private static final byte[] VIA_11 = "1.1 fader".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] VIA_10 = "1.0 fader".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int[] HOP_BY_HOP = {Field.CONNECTION, Field.KEEP_ALIVE, Field.TE, Field.TRAILER,
         Field.TRANSFER_ENCODING, Field.PROXY_CONNECTION, Field.PROXY_AUTHORIZATION, Field.PROXY_AUTHENTICATE};
 
@@ -224,15 +224,16 @@ final class ForwardHeaders {
         HeadWriter.end(out);
     }
 
+    /** 32 random hex digits; built as Latin-1 bytes, which a String keeps as they are (no char[] to compress). */
     static String newRequestId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long a = r.nextLong();
         long b = r.nextLong();
-        char[] out = new char[32];
+        byte[] out = new byte[32];
         for (int i = 0; i < 16; i++) {
             out[i] = HEX[(int) (a >>> (60 - 4 * i)) & 0xf];
             out[16 + i] = HEX[(int) (b >>> (60 - 4 * i)) & 0xf];
         }
-        return new String(out);
+        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }
