@@ -38,8 +38,6 @@ public abstract class Head {
     int count;
     /** Fields the writer leaves out: marked by the proxy's header rules. */
     boolean[] dropped = new boolean[16];
-    /** Where the field lines start (just past the start line's CRLF). */
-    int fieldsStart;
     long contentLength;
     boolean chunked;
     /** Connection options named in the head: close, keep-alive, upgrade. */
@@ -68,7 +66,7 @@ public abstract class Head {
         length += len;
     }
 
-    /** Checks the start line, the head's first {@code length} bytes; sets {@link #fieldsStart}. */
+    /** Checks the start line, the head's first {@code length} bytes. */
     abstract void startLine() throws HeadException;
 
     /** Checks what the fields say together, once the blank line is in. */
@@ -231,9 +229,7 @@ public abstract class Head {
 
     private boolean sameIgnoringCase(int a, int b, int n) {
         for (int k = 0; k < n; k++) {
-            int x = bytes[a + k];
-            int y = bytes[b + k];
-            if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) {
+            if (!sameIgnoringCase(bytes[a + k], bytes[b + k])) {
                 return false;
             }
         }
@@ -242,11 +238,6 @@ public abstract class Head {
 
     public final int fieldCount() {
         return count;
-    }
-
-    /** The {@link Field} number of field {@code i}. */
-    public final int id(int i) {
-        return ids[i];
     }
 
     /** The first field numbered {@code id} at or after {@code from}, or -1. */
@@ -271,24 +262,19 @@ public abstract class Head {
         return -1;
     }
 
-    /** True when the name of field {@code i} is {@code name} in any case. */
-    public final boolean nameIs(int i, CharSequence name) {
-        int s = index[i * 4];
-        return index[i * 4 + 1] - s == name.length() && equalsIgnoreCase(s, name);
-    }
-
     private boolean equalsIgnoreCase(int start, CharSequence name) {
         for (int k = 0, n = name.length(); k < n; k++) {
-            int a = bytes[start + k];
-            int b = name.charAt(k);
-            if (a != b) {
-                int lower = a | 0x20;
-                if (lower < 'a' || lower > 'z' || lower != (b | 0x20)) {
-                    return false;
-                }
+            if (!sameIgnoringCase(bytes[start + k], name.charAt(k))) {
+                return false;
             }
         }
         return true;
+    }
+
+    /** Field names are tokens: only letters have a case, so '^' and '~' must not pass for one another. */
+    private static boolean sameIgnoringCase(int x, int y) {
+        int lower = x | 0x20;
+        return x == y || (lower >= 'a' && lower <= 'z' && lower == (y | 0x20));
     }
 
     /** The value of the first field named {@code name}, or null. */

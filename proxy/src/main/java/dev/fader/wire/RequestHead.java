@@ -41,7 +41,6 @@ public final class RequestHead extends Head {
         readVersion(p + 1);
         method = null;
         target = null;
-        fieldsStart = lf + 1;
     }
 
     @Override

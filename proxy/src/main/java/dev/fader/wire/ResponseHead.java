@@ -31,7 +31,6 @@ public final class ResponseHead extends Head {
                 throw new HeadException(Problem.MALFORMED, "control character 0x" + Integer.toHexString(b) + " in the reason");
             }
         }
-        fieldsStart = lf + 1;
         lengthIgnored = false;
     }
 

@@ -10,7 +10,10 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Refuses obs-fold (a header line continued on the next line that starts with a space or tab) with
+ * The guard the proxy ran in front of Netty's decoder before the head codec (which refuses obs-fold
+ * itself), kept as part of {@link HeadCodecDifferentialTest}'s reference for the old decisions.
+ *
+ * <p>Refuses obs-fold (a header line continued on the next line that starts with a space or tab) with
  * 400, as RFC 9112 section 5.2 allows and HAProxy does: Netty's decoder would silently join the lines,
  * and a proxy that reads a folded header one way while a peer reads it another is a smuggling vector.
  * It scans the bytes of a request head before the decoder, then stands aside until the request is
