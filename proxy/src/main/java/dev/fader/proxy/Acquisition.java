@@ -18,6 +18,7 @@ final class Acquisition {
     private final Route route;
     private final ProxyLimits limits;
     private final LoopPool.Lessee lessee;
+    private final int ticket;
     private UpstreamConfig pool;
     private boolean fallback;
     private boolean panic;
@@ -33,6 +34,7 @@ final class Acquisition {
         this.route = route;
         this.limits = limits;
         this.lessee = lessee;
+        this.ticket = lessee.ticket();
         this.pool = route.primary();
         this.panic = route.primaryIsBaseline();
     }
@@ -80,7 +82,7 @@ final class Acquisition {
     }
 
     private void connected(ChannelFuture f) {
-        if (lessee.abandoned()) {
+        if (lessee.abandoned(ticket)) {
             f.channel().close();
             return;
         }

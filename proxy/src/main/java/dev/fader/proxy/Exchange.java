@@ -35,65 +35,68 @@ final class Exchange implements LoopPool.Lessee {
     private final ClientConnection connection;
     private final ChannelHandlerContext client;
     private final LoopPool pool;
-    private final RequestHead request;
-    private final RoutingTable table;
-    private final ProxyLimits limits;
-    private final Tally tally;
-    private final ResponseObserver observer;
-    private final RequestFacts facts;
-    private String target, peerIp; // the origin-form target and the client's address, for the head
+    // One exchange object serves its connection's requests in turn (they never overlap: the decoder holds a
+    // pipelined request back), so the tally, body writers and held parts below are reused, not reallocated.
+    private final Tally tally; // the first ResponseObserver
     private final BodyWriter upstreamBody = new BodyWriter();
     private final BodyWriter clientBody = new BodyWriter();
+    private final HeldBody held = new HeldBody();
+    private int generation; // counts the requests served; a connect finishing for an earlier one is refused
+    private RequestHead request;
+    private RoutingTable table;
+    private ProxyLimits limits;
+    private RequestFacts facts;
+    private String target, peerIp; // the origin-form target and the client's address, for the head
     private RouteDecision decision;
-    private Phase phase = Phase.CONNECTING;
+    private Phase phase = Phase.DONE;
     private int attempts;
     private UpstreamHandler upstream;
     private UpstreamConfig servedBy;
-    private final HeldBody held = new HeldBody();
-    private boolean requestComplete;
-    private boolean headSent;
-    private boolean upstreamReusable;
-    private boolean closeClientAfter;
-    private long responseDeadline;
-    private long lastProgressNanos;
+    private boolean requestComplete, headSent, upstreamReusable, closeClientAfter;
+    private long responseDeadline, lastProgressNanos;
 
-    Exchange(ClientConnection connection, ChannelHandlerContext client, LoopPool pool, OutcomeSink sink,
-            RequestHead request, RequestFacts facts, RoutingTable table) {
+    Exchange(ClientConnection connection, ChannelHandlerContext client, LoopPool pool, OutcomeSink sink) {
         this.connection = connection;
         this.client = client;
         this.pool = pool;
+        this.tally = new Tally(sink, client.channel());
+    }
+
+    /**
+     * Takes the connection's next request (every per-request field starts over), checks its head against
+     * the limits, routes it, marks what the upstream must not get, and asks for a connection. Returns the
+     * request's generation: the caller can tell whether this object has moved on to a later request.
+     */
+    int start(RequestHead request, RequestFacts facts, RoutingTable table, NettyRequestView view,
+            boolean continueAnswered) {
         this.request = request;
         this.facts = facts;
         this.table = table;
         this.limits = table.config().limits();
-        this.tally = new Tally(request, sink, client.channel());
-        this.observer = tally;
-        this.lastProgressNanos = tally.startNanos;
-    }
-
-    boolean requestComplete() {
-        return requestComplete;
-    }
-
-    /** Checks the head against the limits, routes it, marks what the upstream must not get, and asks for a connection. */
-    void start(NettyRequestView view, boolean continueAnswered) {
-        String rawHost = request.get(dev.fader.wire.Field.HOST);
-        tally.host = rawHost == null ? "" : rawHost; // normalized only where printed, off the event loop
+        tally.begin(request);
+        target = peerIp = null;
+        decision = null;
+        phase = Phase.CONNECTING;
+        attempts = 0; // upstream is null and the response deadline 0 since the last end()
+        requestComplete = headSent = upstreamReusable = closeClientAfter = false;
+        lastProgressNanos = tally.startNanos;
+        int served = ++generation;
         if (limits.maxBodySize() > 0 && facts.contentLength() > limits.maxBodySize()) {
-            refuse(Failure.BODY_TOO_LARGE, facts.contentLength() + " bytes (expected: at most max-body-size "
+            fail(Failure.BODY_TOO_LARGE, facts.contentLength() + " bytes (expected: at most max-body-size "
                     + limits.maxBodySize() + ")");
-            return;
+            return served;
         }
         decision = table.decide(view);
         if (decision == null) {
-            refuse(Failure.NO_ROUTE, "host '" + view.host() + "' and path '" + view.path() + "'");
-            return;
+            fail(Failure.NO_ROUTE, "host '" + view.host() + "' and path '" + view.path() + "'");
+            return served;
         }
         tally.routed(decision);
         tally.requestId = ForwardHeaders.prepareRequest(request, facts.upgrade(), continueAnswered);
         target = view.uri();
         peerIp = view.peerIp();
         connect(null);
+        return served;
     }
 
     private void connect(UpstreamHandler failed) {
@@ -148,8 +151,13 @@ final class Exchange implements LoopPool.Lessee {
     }
 
     @Override
-    public boolean abandoned() {
-        return phase == Phase.DONE;
+    public int ticket() {
+        return generation;
+    }
+
+    @Override
+    public boolean abandoned(int ticket) {
+        return ticket != generation || phase == Phase.DONE;
     }
 
     void clientContent(ByteBuf c) {
@@ -161,7 +169,7 @@ final class Exchange implements LoopPool.Lessee {
         lastProgressNanos = System.nanoTime();
         if (limits.maxBodySize() > 0 && tally.bytesIn > limits.maxBodySize()) {
             c.release();
-            refuse(Failure.BODY_TOO_LARGE, "more than max-body-size " + limits.maxBodySize() + " bytes");
+            fail(Failure.BODY_TOO_LARGE, "more than max-body-size " + limits.maxBodySize() + " bytes");
             return;
         }
         if (upstream == null) {
@@ -191,7 +199,7 @@ final class Exchange implements LoopPool.Lessee {
 
     /** The client's request broke a framing rule mid-body. */
     void clientMalformed(Malformed m) {
-        refuse(Failure.MALFORMED, "body: " + m.detail());
+        fail(Failure.MALFORMED, "body: " + m.detail());
     }
 
     /** The client's read batch ended: push what it gave us. */
@@ -234,7 +242,7 @@ final class Exchange implements LoopPool.Lessee {
         }
         responseDeadline = 0;
         phase = Phase.RESPONDING;
-        observer.head(r);
+        tally.head(r);
         if (code == 101) {
             switchToTunnel(r);
             return;
@@ -257,12 +265,12 @@ final class Exchange implements LoopPool.Lessee {
         lastProgressNanos = System.nanoTime();
         int framed = upstream.decoder().framedOffset();
         if (framed < 0) {
-            observer.content(c);
+            tally.content(c);
             clientBody.write(client, c);
             return;
         }
         int r = c.readerIndex(), w = c.writerIndex(); // a whole chunk with its framing: observers see its data
-        observer.content(c.setIndex(r + framed, r + framed + upstream.decoder().framedLength()));
+        tally.content(c.setIndex(r + framed, r + framed + upstream.decoder().framedLength()));
         clientBody.writeFramed(client, c.setIndex(r, w));
     }
 
@@ -364,14 +372,6 @@ final class Exchange implements LoopPool.Lessee {
         connection.exchangeDone(!close);
     }
 
-    /** Refuses the request before any upstream sees it. */
-    private void refuse(Failure failure, String detail) {
-        if (tally.requestId == null) {
-            tally.requestId = request.get(dev.fader.wire.Field.X_REQUEST_ID);
-        }
-        fail(failure, detail);
-    }
-
     private void switchToTunnel(ResponseHead r) {
         ByteBuf head = ForwardHeaders.writeSwitch(client.alloc(), r);
         UpstreamHandler u = upstream;
@@ -395,6 +395,6 @@ final class Exchange implements LoopPool.Lessee {
         if (u != null) {
             pool.finished(u, servedBy, answered, keepUpstream, limits);
         }
-        observer.end(answered);
+        tally.end(answered);
     }
 }

@@ -32,7 +32,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Clie
     private LoopPool loopPool;
     private Watchdog watchdog;
     private int slot = -1;
-    private Exchange exchange;
+    private Exchange pooled; // the one exchange object, serving this connection's requests in turn
+    private Exchange exchange; // the pooled one while a request is in flight, else null
     private long waitDeadline;
     private boolean sawRequest;
     private boolean closing;
@@ -49,6 +50,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Clie
         this.view = new NettyRequestView(ctx.channel().remoteAddress());
         this.loopPool = server.pool(ctx.channel().eventLoop());
         this.watchdog = server.watchdog(ctx.channel().eventLoop());
+        this.pooled = new Exchange(this, ctx, loopPool, server.sink());
         awaitRequest();
         watchdog.add(this);
         ctx.read();
@@ -98,10 +100,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Clie
         }
         boolean answerContinue = expect == RequestRules.Expectation.CONTINUE; // answered here, as nginx does
         view.reset(request);
-        Exchange started = new Exchange(this, ctx, loopPool, server.sink(), request, RequestFacts.of(request), server.table());
-        exchange = started;
-        started.start(view, answerContinue);
-        if (answerContinue && exchange == started) {
+        exchange = pooled;
+        int started = pooled.start(request, RequestFacts.of(request), server.table(), view, answerContinue);
+        if (answerContinue && exchange == pooled && pooled.ticket() == started) {
             // Only once the request is routed and within limits: a refused one gets its final answer
             // instead, and the client never sends the body (RFC 9110 section 10.1.1).
             ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());

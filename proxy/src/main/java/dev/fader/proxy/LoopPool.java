@@ -30,7 +30,11 @@ final class LoopPool {
         ChannelFuture connect(Address endpoint, ProxyLimits limits, UpstreamHandler handler);
     }
 
-    /** The request side of an acquisition; called on this loop, exactly once unless {@link #abandoned}. */
+    /**
+     * The request side of an acquisition; called on this loop, exactly once unless {@link #abandoned}. A
+     * lessee may serve several requests in turn: {@link #ticket} names the current one, and an acquisition
+     * begun for an earlier ticket is abandoned.
+     */
     interface Lessee {
         /**
          * A connection to use. {@code pool} is the one that serves (the baseline's when {@code fallback});
@@ -43,8 +47,11 @@ final class LoopPool {
         /** No connection can be had: {@code failure} says why (the last attempt's), {@code detail} where. */
         void unavailable(Failure failure, String detail, Failure primaryFailure, boolean fallback, int failedConnects);
 
-        /** True once the request ended while a connection was being made: the new one is closed. */
-        boolean abandoned();
+        /** The request being served now. */
+        int ticket();
+
+        /** True once request {@code ticket} ended while a connection was being made: the new one is closed. */
+        boolean abandoned(int ticket);
     }
 
     private final EventLoop loop;

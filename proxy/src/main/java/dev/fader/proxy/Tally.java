@@ -20,37 +20,56 @@ import java.util.concurrent.ThreadLocalRandom;
  * (and, for answers sampled for a judge, a bounded copy of the request body).
  */
 final class Tally implements ResponseObserver {
-    final long startNanos = System.nanoTime();
-    private final long startMillis = System.currentTimeMillis();
     private final OutcomeSink sink;
-    private final String method;
-    private final String path;
-    String host = "";
+    private final Channel client;
+    // Reused by its exchange for the connection's next request: begin() sets every field below again.
+    long startNanos;
+    private long startMillis;
+    private RequestHead request;
+    private String method;
+    private String path;
+    String host;
     String requestId;
     int status;
     long bytesIn;
-    private long firstByteNanos = -1;
+    private long firstByteNanos;
     private long bytesOut;
     private RouteDecision decision;
-    private String upstream = "";
-    private String endpoint = "";
+    private String upstream;
+    private String endpoint;
     private boolean fallback;
     private boolean triedFallback;
     private Outcome.Kind variantFailure; // the variant's own pool failed to connect; another pool may have served
     private boolean retried;
     private AnswerReader answer;
-    private final RequestHead request;
-    private final Channel client;
     private MirrorCapture mirror;
 
-    Tally(RequestHead request, OutcomeSink sink, Channel client) {
+    Tally(OutcomeSink sink, Channel client) {
         this.sink = sink;
         this.client = client;
+    }
+
+    /** Starts measuring a new request; until it is routed, its id is the one it came with (or none). */
+    void begin(RequestHead request) {
+        startNanos = System.nanoTime();
+        startMillis = System.currentTimeMillis();
         this.request = request;
-        this.method = request.method();
+        method = request.method();
         String uri = request.target();
         int q = uri.indexOf('?');
-        this.path = q < 0 ? uri : uri.substring(0, q);
+        path = q < 0 ? uri : uri.substring(0, q);
+        String rawHost = request.get(Field.HOST);
+        host = rawHost == null ? "" : rawHost; // normalized only where printed, off the event loop
+        requestId = request.get(Field.X_REQUEST_ID);
+        status = 0;
+        bytesIn = bytesOut = 0;
+        firstByteNanos = -1;
+        decision = null;
+        upstream = endpoint = "";
+        fallback = triedFallback = retried = false;
+        variantFailure = null;
+        answer = null;
+        mirror = null;
     }
 
     void routed(RouteDecision d) {

@@ -35,6 +35,33 @@ class HandlersTest {
     }
 
     @Test
+    void eachRequestOnAConnectionIsMeasuredAfreshThoughItsExchangeObjectIsReused() {
+        try (EmbeddedProxy p = EmbeddedProxy.singlePool()) {
+            p.fromClient("POST /first?q=1 HTTP/1.1\r\nHost: one\r\nX-Request-Id: given-1\r\nContent-Length: 5\r\n\r\nhello");
+            p.toUpstream(0);
+            p.fromUpstream(0, "HTTP/1.1 503 Busy\r\nContent-Length: 4\r\n\r\nbusy");
+            p.fromClient("GET /second HTTP/1.1\r\nHost: two\r\n\r\n");
+            p.fromUpstream(0, OK);
+
+            assertThat(p.toClient()).contains("busy").endsWith("ok");
+            assertThat(p.outcomes).hasSize(2);
+            Outcome first = p.outcomes.get(0), second = p.outcomes.get(1);
+            assertThat(first.request().path()).isEqualTo("/first");
+            assertThat(first.request().requestId()).isEqualTo("given-1");
+            assertThat(first.status()).isEqualTo(503);
+            assertThat(first.bytesIn()).isEqualTo(5);
+            assertThat(first.bytesOut()).isEqualTo(4);
+            assertThat(second.request().path()).isEqualTo("/second");
+            assertThat(second.request().host()).isEqualTo("two");
+            assertThat(second.request().requestId()).isNotEqualTo("given-1");
+            assertThat(second.status()).isEqualTo(200);
+            assertThat(second.bytesIn()).isZero();
+            assertThat(second.bytesOut()).isEqualTo(2);
+            assertThat(second.request().startedAtMillis()).isGreaterThanOrEqualTo(first.request().startedAtMillis());
+        }
+    }
+
+    @Test
     void expectContinueIsAnsweredHereAndTheUpstreamGetsTheBodyWithoutTheField() {
         try (EmbeddedProxy p = EmbeddedProxy.singlePool()) {
             p.fromClient("POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
