@@ -1,5 +1,6 @@
 package dev.fader.admin;
 
+import dev.fader.cluster.FleetStatus;
 import dev.fader.analysis.Controllers;
 import dev.fader.config.Address;
 import dev.fader.feedback.AnswerLedger;
@@ -58,6 +59,9 @@ public interface AdminApi {
 
     /** The health of an endpoint of a pool as the proxy sees it now. */
     EndpointState endpoint(String upstream, Address endpoint);
+
+    /** The fleet this instance belongs to, or null when it runs alone. */
+    FleetStatus cluster();
 
     /** The outcome of a control action: HTTP status and a message. */
     record ControlResult(int status, String message) {

@@ -1,5 +1,6 @@
 package dev.fader.admin;
 
+import dev.fader.cluster.FleetStatus;
 import dev.fader.analysis.Gate;
 import dev.fader.analysis.RolloutController;
 import dev.fader.analysis.RolloutState;
@@ -46,6 +47,14 @@ final class StatusJson {
         w.endArray().name("restartNeeded").beginArray();
         reload.restartNeeded().forEach(w::value);
         w.endArray().endObject();
+        FleetStatus fleet = api.cluster();
+        if (fleet != null) {
+            w.name("cluster").beginObject().field("instance", fleet.instance()).field("leader", fleet.leader())
+                    .field("connected", fleet.connected()).field("lastError", fleet.lastError());
+            w.name("instances").beginArray();
+            fleet.instances().forEach(w::value);
+            w.endArray().endObject();
+        }
         w.name("rollouts").beginArray();
         for (RolloutReport r : RolloutReport.of(table, windows, api.verdicts())) {
             rollout(w, r, api.controllers().get(r.name()), table.rollout(r.name()).config().observeOpenAi(),

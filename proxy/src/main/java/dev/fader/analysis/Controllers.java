@@ -13,6 +13,7 @@ import dev.fader.routing.RoutingTable.ControlOverride;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -130,6 +131,36 @@ public final class Controllers implements OutcomeSink {
         return changed;
     }
 
+    /** Every rollout's controller, for a fleet's publisher and leader. */
+    public Collection<RolloutController> all() {
+        return byName.values();
+    }
+
+    /** Why {@code rollout}'s split cannot be trusted now (a sample-ratio mismatch), or null. */
+    public String splitProblem(String rollout) {
+        return splitProblem.apply(rollout);
+    }
+
+    /**
+     * Applies a fleet's state for {@code rollout}, written at etcd revision {@code period} by its leader or
+     * by manual control on any instance, when it belongs to the same definition as this instance's. It is
+     * announced as a local transition is (logged, kept in the state file as the last one known, counted);
+     * webhooks only on the instance that wrote it ({@code notify}). True when routing must be republished.
+     */
+    public synchronized boolean adopt(String rollout, RolloutState s, long period, boolean notify) {
+        RolloutController c = byName.get(rollout);
+        if (c == null || !c.state().fingerprint().equals(s.fingerprint())) {
+            return false;
+        }
+        int before = c.weight();
+        RolloutState.Phase phaseBefore = c.state().phase();
+        if (!c.adopt(s, period)) {
+            return false;
+        }
+        announce(c, s, notify);
+        return c.weight() != before || (s.phase() == RolloutState.Phase.ABORTED && phaseBefore != s.phase());
+    }
+
     /** Manual control: null for a rollout that is not progressive here; else the new state or why not. */
     public synchronized ControlOutcome control(String rollout, String action) {
         RolloutController c = byName.get(rollout);
@@ -165,12 +196,16 @@ public final class Controllers implements OutcomeSink {
     }
 
     private void announce(RolloutController c, RolloutState s) {
+        announce(c, s, true);
+    }
+
+    private void announce(RolloutController c, RolloutState s, boolean notify) {
         RolloutState.Event e = s.history().get(s.history().size() - 1);
         log.warn("rollout {}: {} -> {} at {} of the catch-all layer: {}", c.name(), e.from(), e.to(),
                 Percent.format(c.weight()), e.reason());
         persist(c.config(), s);
         onTransition.accept(c.name(), s);
-        if (!c.progressive().webhooks().isEmpty()) {
+        if (notify && !c.progressive().webhooks().isEmpty()) {
             webhooks.send(c.progressive().webhooks(), new JsonWriter().beginObject().field("rollout", c.name())
                     .field("from", e.from()).field("to", e.to()).field("step", e.step())
                     .field("canaryWeightPercent", c.weight() / 100.0).field("reason", e.reason())

@@ -109,7 +109,7 @@ public final class Engine implements OutcomeSink, Verdicts {
         }
         RolloutController c = controllers.get(rollout);
         if (c != null && variant.equals(c.canary())) {
-            return c.judge().verdict(c.progressive().stepMinRequests());
+            return c.verdict();
         }
         SplitJudge j = judges.getOrDefault(rollout, Map.of()).get(variant);
         if (j == null) {

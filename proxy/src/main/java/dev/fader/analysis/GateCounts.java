@@ -40,6 +40,11 @@ final class GateCounts {
         capped = ConcurrentHashMap.newKeySet();
     }
 
+    /** Everything counted so far: canary trials, canary events, baseline trials, baseline events. */
+    long[] totals() {
+        return new long[] {trials[0].sum(), events[0].sum(), trials[1].sum(), events[1].sum()};
+    }
+
     /** Feeds what arrived since the last tick at the canary's {@code share}, and judges. */
     Gate tick(double share, double ratio, double increase, double alpha) {
         long[] now = {trials[0].sum(), events[0].sum(), trials[1].sum(), events[1].sum()};

@@ -90,6 +90,20 @@ final class MeanRatioEvidence {
         return n == 0 ? 0 : tokens[canary ? 0 : 1].sum() / n;
     }
 
+    /** Per-stake log wealth against the null (worse), its mirror (within), answers and tokens per side. */
+    double[][] sums() {
+        return new double[][] {values(worse), values(within), {answers[0].sum(), answers[1].sum()},
+                {tokens[0].sum(), tokens[1].sum()}};
+    }
+
+    private static double[] values(DoubleAdder[] a) {
+        double[] v = new double[a.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a[i].sum();
+        }
+        return v;
+    }
+
     private static double logMean(DoubleAdder[] logs) {
         double[] l = new double[logs.length];
         for (int i = 0; i < l.length; i++) {

@@ -5,8 +5,10 @@ import dev.fader.config.Percent;
 import dev.fader.config.ProgressiveConfig;
 import dev.fader.config.RolloutConfig;
 import dev.fader.feedback.Outcome;
+import dev.fader.feedback.Verdict;
 import dev.fader.routing.RoutingTable.ControlOverride;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,6 +33,12 @@ public final class RolloutController {
     private volatile StepCounters counters = new StepCounters();
     private volatile List<Gate> gates = List.of();
     private final SplitJudge judge;
+    // In a fleet: the stretch of counts since this instance applied the fleet's current state (its id is
+    // that state's etcd revision), and the stretches before it, which the fleet's leader sums.
+    private long periodId;
+    private int periodShare;
+    private Tallies periodStart;
+    private final List<Tallies.Period> closedPeriods = new ArrayList<>();
 
     RolloutController(RolloutConfig rollout, String canary, RolloutState state) {
         this.rollout = rollout;
@@ -39,6 +47,8 @@ public final class RolloutController {
         this.state = state;
         this.judge = new SplitJudge(canary, rollout.baseline(), splitLayer(rollout), SplitJudge.Signals.of(p),
                 p.maxErrorRatio(), p.maxErrorIncreaseBasisPoints() / 10_000.0, p.alpha());
+        this.periodShare = weight();
+        this.periodStart = judge.totals();
     }
 
     public String name() {
@@ -109,7 +119,7 @@ public final class RolloutController {
         judge.feedback(variant, layer, keyed, keyHash, positive);
     }
 
-    /** One look at the evidence; returns the new state when it changed (to persist, publish, notify). */
+    /** One look at this instance's own evidence; returns the new state when it changed (to persist, publish, notify). */
     RolloutState tick(long now) {
         RolloutState s = state;
         if (s.phase() != RolloutState.Phase.PROGRESSING) {
@@ -118,53 +128,74 @@ public final class RolloutController {
         StepCounters c = counters;
         List<Gate> g = judge.tick(weight() / 10_000.0);
         gates = g;
+        Decision d = evaluate(s, g, c.canary.requests.sum(), c.baseline.requests.sum(), now - s.stepStartedMillis(), now);
+        if (!d.moved()) {
+            state = d.next();
+            return null;
+        }
+        return moveTo(d.next());
+    }
+
+    /** What the evidence makes of a state: a transition ({@code moved}), or the same state holding, with its reason. */
+    public record Decision(RolloutState next, boolean moved) {
+    }
+
+    /**
+     * What gates {@code g} and the step's counts ({@code nc}, {@code nb} randomly split requests of each
+     * side, {@code elapsedMillis} in the step) make of the progressing state {@code s}. Changes nothing, so
+     * a fleet's leader decides from the fleet's counts exactly as one instance decides from its own.
+     */
+    public Decision evaluate(RolloutState s, List<Gate> g, long nc, long nb, long elapsedMillis, long now) {
+        int w = stepWeight(s.step());
         for (Gate gate : g) {
             if (gate.failed()) {
                 RolloutState.Phase to = p.rollbackOnFailure() ? RolloutState.Phase.ABORTED : RolloutState.Phase.PAUSED;
-                return move(to, s.step(), "gate failed at " + Percent.format(weight()) + ": " + gate.describe(), now);
+                return new Decision(s.to(to, s.step(), "gate failed at " + Percent.format(w) + ": " + gate.describe(), now),
+                        true);
             }
         }
         if (p.steps().get(s.step()) == ProgressiveConfig.MANUAL) {
-            state = s.holding("waiting for a manual promote (POST /rollouts/" + name() + "/promote)");
-            return null;
+            return new Decision(s.holding("waiting for a manual promote (POST /rollouts/" + name() + "/promote)"), false);
         }
-        long nc = c.canary.requests.sum();
-        long nb = c.baseline.requests.sum();
-        long elapsed = now - s.stepStartedMillis();
         long min = p.stepMinDuration().toMillis();
-        if (elapsed < min || nc < p.stepMinRequests() || nb < p.stepMinRequests()) {
-            state = s.holding(String.format("holding at %s: %s of %s, canary %d/%d and baseline %d/%d requests"
-                    + " (INSUFFICIENT_DATA until both reach the minimum)", Percent.format(weight()),
-                    Durations.format(Duration.ofMillis(Math.max(0, elapsed))), Durations.format(p.stepMinDuration()),
-                    nc, p.stepMinRequests(), nb, p.stepMinRequests()));
-            return null;
+        if (elapsedMillis < min || nc < p.stepMinRequests() || nb < p.stepMinRequests()) {
+            return new Decision(s.holding(String.format("holding at %s: %s of %s, canary %d/%d and baseline %d/%d requests"
+                    + " (INSUFFICIENT_DATA until both reach the minimum)", Percent.format(w),
+                    Durations.format(Duration.ofMillis(Math.max(0, elapsedMillis))), Durations.format(p.stepMinDuration()),
+                    nc, p.stepMinRequests(), nb, p.stepMinRequests())), false);
         }
-        String evidence = "step " + Percent.format(weight()) + " passed: " + String.join("; ", g.stream().map(Gate::describe).toList());
+        String evidence = "step " + Percent.format(w) + " passed: " + String.join("; ", g.stream().map(Gate::describe).toList());
         // A 100% step leaves no baseline traffic to compare with: reaching it is the promotion.
         if (s.step() + 1 >= p.steps().size() || p.steps().get(s.step() + 1) == Percent.ALL) {
-            return move(RolloutState.Phase.PROMOTED, s.step() + 1 >= p.steps().size() ? s.step() : s.step() + 1,
-                    evidence + "; promoted, canary takes 100%", now);
+            return new Decision(s.to(RolloutState.Phase.PROMOTED, s.step() + 1 >= p.steps().size() ? s.step() : s.step() + 1,
+                    evidence + "; promoted, canary takes 100%", now), true);
         }
-        return move(RolloutState.Phase.PROGRESSING, s.step() + 1, evidence + "; advancing to step " + (s.step() + 2), now);
+        return new Decision(s.to(RolloutState.Phase.PROGRESSING, s.step() + 1,
+                evidence + "; advancing to step " + (s.step() + 2), now), true);
     }
 
     /** Pauses a progressing rollout whose split cannot be trusted: its evidence rests on that split. */
     RolloutState pauseFor(String problem, long now) {
-        return move(RolloutState.Phase.PAUSED, state.step(), "paused: " + problem, now);
+        return moveTo(state.to(RolloutState.Phase.PAUSED, state.step(), "paused: " + problem, now));
     }
 
     /** Manual control; the new state, or null with {@code why} when the action does not apply. */
     RolloutState control(String action, long now, StringBuilder why) {
-        RolloutState s = state;
+        RolloutState next = controlled(state, action, now, why);
+        return next == null ? null : moveTo(next);
+    }
+
+    /** What manual {@code action} makes of state {@code s}, or null with {@code why}; changes nothing. */
+    public RolloutState controlled(RolloutState s, String action, long now, StringBuilder why) {
         switch (action) {
             case "pause":
                 if (s.phase() == RolloutState.Phase.PROGRESSING) {
-                    return move(RolloutState.Phase.PAUSED, s.step(), "paused by the operator", now);
+                    return s.to(RolloutState.Phase.PAUSED, s.step(), "paused by the operator", now);
                 }
                 break;
             case "resume":
                 if (s.phase() == RolloutState.Phase.PAUSED) {
-                    return move(RolloutState.Phase.PROGRESSING, s.step(), "resumed by the operator", now);
+                    return s.to(RolloutState.Phase.PROGRESSING, s.step(), "resumed by the operator", now);
                 }
                 if (s.phase() == RolloutState.Phase.ABORTED) {
                     why.append("an aborted rollout stays aborted until its definition changes (e.g. a new revision:)");
@@ -173,16 +204,16 @@ public final class RolloutController {
                 break;
             case "abort":
                 if (s.phase() != RolloutState.Phase.ABORTED) {
-                    return move(RolloutState.Phase.ABORTED, s.step(), "aborted by the operator", now);
+                    return s.to(RolloutState.Phase.ABORTED, s.step(), "aborted by the operator", now);
                 }
                 break;
             case "promote":
                 if (s.phase() == RolloutState.Phase.PROGRESSING && p.steps().get(s.step()) == ProgressiveConfig.MANUAL
                         && s.step() + 1 < p.steps().size()) {
-                    return move(RolloutState.Phase.PROGRESSING, s.step() + 1, "manual step promoted by the operator", now);
+                    return s.to(RolloutState.Phase.PROGRESSING, s.step() + 1, "manual step promoted by the operator", now);
                 }
                 if (s.phase() != RolloutState.Phase.PROMOTED && s.phase() != RolloutState.Phase.ABORTED) {
-                    return move(RolloutState.Phase.PROMOTED, s.step(), "promoted by the operator", now);
+                    return s.to(RolloutState.Phase.PROMOTED, s.step(), "promoted by the operator", now);
                 }
                 break;
             default:
@@ -193,12 +224,51 @@ public final class RolloutController {
         return null;
     }
 
-    private RolloutState move(RolloutState.Phase to, int step, String why, long now) {
-        RolloutState next = state.to(to, step, why, now);
+    private RolloutState moveTo(RolloutState next) {
         state = next;
         counters = new StepCounters();
         judge.newPeriod();
         return next;
+    }
+
+    /**
+     * Takes the fleet's state {@code next}, written at etcd revision {@code period}: what was counted since
+     * the state before closes as a period, at the share it was routed with. False when this or a later
+     * revision is already applied (a watch event may arrive after a newer state was read).
+     */
+    synchronized boolean adopt(RolloutState next, long period) {
+        if (period <= periodId) {
+            return false;
+        }
+        Tallies now = judge.totals();
+        closedPeriods.add(new Tallies.Period(periodId, periodShare, now.minus(periodStart)));
+        periodStart = now;
+        periodId = period;
+        moveTo(next);
+        periodShare = weight();
+        return true;
+    }
+
+    /** Every period this instance counted in (the current one so far), for the fleet's leader to sum. */
+    public synchronized List<Tallies.Period> periods() {
+        List<Tallies.Period> out = new ArrayList<>(closedPeriods);
+        out.add(new Tallies.Period(periodId, periodShare, judge.totals().minus(periodStart)));
+        return out;
+    }
+
+    /** The fleet's gates ({@link SplitJudge#judge} over every instance's periods), shown as this rollout's. */
+    public void showFleetGates(List<Gate> fleet) {
+        gates = fleet;
+    }
+
+    /** The gates that {@code periods} (a fleet's summed counts) support, judged as this rollout's own are. */
+    public List<Gate> judgeFleet(List<Tallies.Period> periods) {
+        return judge.judge(periods);
+    }
+
+    /** The canary's verdict from the gates shown (this instance's own, or the fleet's). */
+    Verdict verdict() {
+        return SplitJudge.verdict(gates, p.stepMinRequests());
     }
 
     /** What one step has seen of each side, for its minimums; replaced whole when the step changes. */

@@ -9,7 +9,9 @@ import dev.fader.feedback.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -157,18 +159,67 @@ final class SplitJudge {
             out.add(g.tick(share, ratio, increase, gateAlpha));
         }
         if (tokens != null) {
-            out.add(new Gate("output-tokens", tokens.answers(true), tokens.answers(false), String.format(
-                    "canary %.1f tokens per answer over %d answers vs baseline %.1f over %d, tolerated %.3gx",
-                    tokens.meanTokens(true), tokens.answers(true), tokens.meanTokens(false), tokens.answers(false),
-                    signals.maxTokenRatio()), tokens.logWorse(), tokens.logWithin(), gateAlpha,
-                    tokens.logWorse() >= Math.log(1 / gateAlpha), tokens.logWithin() >= Math.log(2 / gateAlpha)));
+            out.add(tokenGate(tokens.answers(true), tokens.answers(false), tokens.meanTokens(true),
+                    tokens.meanTokens(false), tokens.logWorse(), tokens.logWithin()));
         }
         gates = List.copyOf(out);
         return gates;
     }
 
+    private Gate tokenGate(long canaryAnswers, long baselineAnswers, double canaryMean, double baselineMean,
+            double logWorse, double logWithin) {
+        return new Gate("output-tokens", canaryAnswers, baselineAnswers, String.format(
+                "canary %.1f tokens per answer over %d answers vs baseline %.1f over %d, tolerated %.3gx",
+                canaryMean, canaryAnswers, baselineMean, baselineAnswers, signals.maxTokenRatio()), logWorse, logWithin,
+                gateAlpha, logWorse >= Math.log(1 / gateAlpha), logWithin >= Math.log(2 / gateAlpha));
+    }
+
     List<Gate> gates() {
         return gates;
+    }
+
+    /** Everything this judge counted so far; an earlier snapshot subtracted gives what came between. */
+    Tallies totals() {
+        Map<String, long[]> g = new LinkedHashMap<>();
+        for (GateCounts c : all) {
+            g.put(c.name, c.totals());
+        }
+        if (tokens == null) {
+            return new Tallies(g, new double[0], new double[0], new long[2], new double[2]);
+        }
+        double[][] t = tokens.sums();
+        return new Tallies(g, t[0], t[1], new long[] {(long) t[2][0], (long) t[2][1]}, t[3]);
+    }
+
+    /**
+     * The gates judged from {@code periods} alone (a fleet's summed counts) exactly as {@link #tick} judges
+     * this instance's own: every period fed at its own share, in order. The comparisons are linear in the
+     * counts of one share and the token test's log wealth is a sum, so the result is what one instance
+     * would have shown had it seen all the traffic, and its guarantee is theirs.
+     */
+    List<Gate> judge(List<Tallies.Period> periods) {
+        List<Gate> out = new ArrayList<>(all.size() + 1);
+        for (GateCounts g : all) {
+            Comparison c = new Comparison(ratio, increase);
+            for (Tallies.Period p : periods) {
+                long[] n = p.tallies().gates().get(g.name);
+                if (n != null) {
+                    c.add(n[0], n[1], n[2], n[3], p.shareBasisPoints() / 10_000.0);
+                }
+            }
+            out.add(Gate.of(g.name, c, ratio, increase, gateAlpha));
+        }
+        if (tokens != null) {
+            Tallies sum = Tallies.NONE;
+            for (Tallies.Period p : periods) {
+                sum = sum.plus(p.tallies());
+            }
+            long[] n = sum.answers();
+            out.add(tokenGate(n[0], n[1], n[0] == 0 ? 0 : sum.tokens()[0] / n[0], n[1] == 0 ? 0 : sum.tokens()[1] / n[1],
+                    sum.tokenWorse().length == 0 ? 0 : RatioEvidence.logMean(sum.tokenWorse()),
+                    sum.tokenWithin().length == 0 ? 0 : RatioEvidence.logMean(sum.tokenWithin())));
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -177,7 +228,11 @@ final class SplitJudge {
      * HEALTHY when every gate shows it within tolerance; INCONCLUSIVE otherwise.
      */
     Verdict verdict(long minRequests) {
-        List<Gate> g = gates;
+        return verdict(gates, minRequests);
+    }
+
+    /** The verdict that {@code g} supports, as {@link #verdict(long)} gives it for this judge's own gates. */
+    static Verdict verdict(List<Gate> g, long minRequests) {
         for (Gate gate : g) {
             if (gate.failed()) {
                 return new Verdict(Verdict.Status.DEGRADED, Math.exp(Math.min(700, gate.logEvidence())), 1 / gate.alpha(),

@@ -38,7 +38,11 @@ public final class StateStore {
         if (!Files.exists(f)) {
             return null;
         }
-        String text = Files.readString(f, StandardCharsets.UTF_8);
+        return parse(Files.readString(f, StandardCharsets.UTF_8), f.toString());
+    }
+
+    /** A state from its JSON ({@link #json}); {@code where} names the source in the error. */
+    public static RolloutState parse(String text, String where) throws IOException {
         try {
             Object o = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
             if (!(o instanceof Map<?, ?> m)) {
@@ -57,7 +61,7 @@ public final class StateStore {
                     (String) m.get("reason"), ((Number) m.get("stepStartedAt")).longValue(),
                     ((Number) m.get("updatedAt")).longValue(), history);
         } catch (RuntimeException e) {
-            throw new IOException("cannot read " + f + ": " + e, e);
+            throw new IOException("cannot read " + where + ": " + e, e);
         }
     }
 
@@ -86,7 +90,7 @@ public final class StateStore {
         }
     }
 
-    static String json(RolloutState s) {
+    public static String json(RolloutState s) {
         JsonWriter w = new JsonWriter().beginObject()
                 .field("rollout", s.rollout()).field("fingerprint", s.fingerprint()).field("state", s.phase().label())
                 .field("step", s.step()).field("reason", s.reason()).field("stepStartedAt", s.stepStartedMillis())

@@ -4,6 +4,8 @@ import dev.fader.admin.AdminApi;
 import dev.fader.admin.AdminServer;
 import dev.fader.analysis.Controllers;
 import dev.fader.analysis.Engine;
+import dev.fader.cluster.Fleet;
+import dev.fader.cluster.FleetStatus;
 import dev.fader.config.Address;
 import dev.fader.config.FaderConfig;
 import dev.fader.feedback.AccessLog;
@@ -58,6 +60,7 @@ public final class Instance implements AdminApi, AutoCloseable {
     private final Judges judges;
     private final Shadows shadows;
     private final Reloader reloader;
+    private final Fleet fleet; // null when this instance runs alone
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fader-progressive");
         t.setDaemon(true);
@@ -105,6 +108,11 @@ public final class Instance implements AdminApi, AutoCloseable {
         this.feedbackLog = new FeedbackLog(proxy::table, windows, engine);
         this.reloader = new Reloader(configPath, epoch, proxy::table, controllers, this::publish);
         this.lastReload = new ReloadStatus(true, epoch.get(), System.currentTimeMillis(), List.of(), List.of(), List.of());
+        this.fleet = config.cluster() == null ? null
+                : new Fleet(config.cluster(), controllers, this::publishControllerWeights, clockMillis, System::nanoTime);
+        if (fleet != null) {
+            metrics.bindFleet(fleet);
+        }
         if (autoTick) {
             ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         }
@@ -138,10 +146,13 @@ public final class Instance implements AdminApi, AutoCloseable {
         return null;
     }
 
-    /** Lets the progressive controllers look at their evidence; publishes when a weight moved. */
+    /**
+     * Lets the progressive controllers look at their evidence; publishes when a weight moved. In a fleet the
+     * leader looks instead, at the fleet's evidence, and every instance applies what it writes.
+     */
     public synchronized void tick() {
         try {
-            if (controllers.tick()) {
+            if (fleet == null && controllers.tick()) {
                 publishControllerWeights();
             }
             engine.tick();
@@ -150,7 +161,7 @@ public final class Instance implements AdminApi, AutoCloseable {
         }
     }
 
-    private void publishControllerWeights() {
+    private synchronized void publishControllerWeights() {
         RoutingTable now = proxy.table();
         publish(RoutingTable.compile(now.config(), now.epoch(), controllers.overrides()));
     }
@@ -158,6 +169,9 @@ public final class Instance implements AdminApi, AutoCloseable {
     /** Binds the proxy and, when configured, the admin API. */
     public Instance start() throws InterruptedException {
         proxyAddress = proxy.start(initial.listen());
+        if (fleet != null) {
+            fleet.start();
+        }
         if (initial.admin() != null) {
             admin = new AdminServer(proxy.transport().newGroup(1, "fader-admin"));
             adminAddress = admin.start(initial.admin(), proxy.transport().serverChannel(), this, initial.adminToken());
@@ -216,6 +230,11 @@ public final class Instance implements AdminApi, AutoCloseable {
         if (table().rollout(rollout) == null) {
             return null;
         }
+        if (fleet != null) {
+            Fleet.Answer a = fleet.control(rollout, action);
+            return a == null ? new ControlResult(409, "rollout '" + rollout
+                    + "' has no progressive block: its weights come from the file") : new ControlResult(a.status(), a.message());
+        }
         Controllers.ControlOutcome c;
         synchronized (this) {
             c = controllers.control(rollout, action);
@@ -261,6 +280,16 @@ public final class Instance implements AdminApi, AutoCloseable {
                 proxy.ejected(endpoint));
     }
 
+    @Override
+    public FleetStatus cluster() {
+        return fleet == null ? null : fleet.status();
+    }
+
+    /** The fleet this instance belongs to, or null. */
+    public Fleet fleet() {
+        return fleet;
+    }
+
     /** Stops accepting, lets requests in flight finish up to {@code timeout}; /healthz answers 503 meanwhile. */
     public boolean drain(Duration timeout) throws InterruptedException {
         return proxy.drain(timeout);
@@ -269,6 +298,9 @@ public final class Instance implements AdminApi, AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        if (fleet != null) {
+            fleet.close();
+        }
         feedbackLog.close();
         proxy.close();
         judges.close();

@@ -24,7 +24,7 @@ public final class ConfigLoader {
             "connect-timeout", "response-timeout", "client-header-timeout", "idle-timeout", "upstream-idle-timeout",
             "drain-timeout", "max-idle-per-endpoint", "max-connections", "max-body-size", "max-header-size",
             "max-request-line", "body-timeout", "outlier-consecutive-failures", "outlier-base-ejection",
-            "outlier-max-ejected");
+            "outlier-max-ejected", "cluster");
 
     private ConfigLoader() {
     }
@@ -90,7 +90,8 @@ public final class ConfigLoader {
         StartupSettings startup = new StartupSettings(listen, admin, top.string("admin-token").orElse(null),
                 top.string("access-log").orElse(null), readFeedback(top),
                 top.parsed("max-idle-per-endpoint", s -> count(s, 0)).orElse(StartupSettings.DEFAULT_MAX_IDLE_PER_ENDPOINT),
-                top.parsed("upstream-idle-timeout", ConfigLoader::positive).orElse(StartupSettings.DEFAULT_UPSTREAM_IDLE_TIMEOUT));
+                top.parsed("upstream-idle-timeout", ConfigLoader::positive).orElse(StartupSettings.DEFAULT_UPSTREAM_IDLE_TIMEOUT),
+                ClusterReader.read(top, listen));
         return new FaderConfig(file, startup, trusted, upstreams, list, readLimits(top));
     }
 

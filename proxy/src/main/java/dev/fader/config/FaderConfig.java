@@ -48,6 +48,11 @@ public record FaderConfig(
         return startup.accessLog();
     }
 
+    /** Null when this instance runs alone. */
+    public ClusterConfig cluster() {
+        return startup.cluster();
+    }
+
     public FeedbackSettings feedback() {
         return startup.feedback();
     }

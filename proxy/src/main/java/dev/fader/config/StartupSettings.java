@@ -17,7 +17,8 @@ public record StartupSettings(
         String accessLog,
         FeedbackSettings feedback,
         int maxIdlePerEndpoint,
-        Duration upstreamIdleTimeout) {
+        Duration upstreamIdleTimeout,
+        ClusterConfig cluster) {
 
     public static final int DEFAULT_MAX_IDLE_PER_ENDPOINT = 64;
     public static final Duration DEFAULT_UPSTREAM_IDLE_TIMEOUT = Duration.ofSeconds(30);
@@ -45,6 +46,9 @@ public record StartupSettings(
         }
         if (!Objects.equals(upstreamIdleTimeout, next.upstreamIdleTimeout)) {
             keys.add("upstream-idle-timeout");
+        }
+        if (!Objects.equals(cluster, next.cluster)) {
+            keys.add("cluster");
         }
         return keys;
     }

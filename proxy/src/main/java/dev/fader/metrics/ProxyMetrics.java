@@ -1,5 +1,6 @@
 package dev.fader.metrics;
 
+import dev.fader.cluster.Fleet;
 import dev.fader.config.Address;
 import dev.fader.config.UpstreamConfig;
 import dev.fader.feedback.DistinctUsers;
@@ -11,6 +12,7 @@ import dev.fader.routing.CompiledLayer;
 import dev.fader.routing.CompiledRollout;
 import dev.fader.routing.RoutingTable;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -78,6 +80,17 @@ public final class ProxyMetrics implements OutcomeSink {
                 .register(registry);
         Gauge.builder("fader.upstream.idle.connections", proxy::idleUpstreamConnections)
                 .description("idle pooled upstream connections, all event loops").register(registry);
+    }
+
+    /** The fleet's health as this instance sees it: etcd reachable, leading, and failed etcd calls. */
+    public void bindFleet(Fleet fleet) {
+        Gauge.builder("fader.cluster.connected", () -> fleet.status().connected() ? 1 : 0)
+                .description("1 while etcd answered the last look, else 0 (serving with the last states applied)")
+                .register(registry);
+        Gauge.builder("fader.cluster.leader", () -> fleet.status().leader().equals(fleet.status().instance()) ? 1 : 0)
+                .description("1 on the instance that leads the fleet's rollouts").register(registry);
+        FunctionCounter.builder("fader.cluster.errors", fleet, Fleet::errors)
+                .description("etcd calls that failed (unreachable, timed out or refused)").register(registry);
     }
 
     @Override
