@@ -3,6 +3,7 @@ package dev.fader.analysis;
 import dev.fader.config.FaderConfig;
 import dev.fader.config.LayerConfig;
 import dev.fader.config.Percent;
+import dev.fader.config.ProgressiveConfig;
 import dev.fader.config.RolloutConfig;
 import dev.fader.feedback.JsonWriter;
 import dev.fader.feedback.Feedback;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -239,10 +241,20 @@ public final class Controllers implements OutcomeSink {
         return r.variants().keySet().stream().filter(v -> !v.equals(r.baseline())).findFirst().orElse(r.baseline());
     }
 
-    /** What identifies a definition: its steps and gates, variants, the canary's endpoints, salt and revision. */
+    /**
+     * What identifies a definition: its steps and gates, variants, the canary's endpoints, salt and revision.
+     * In a fleet, each instance's own {@code state-dir} and webhooks are not part of it: instances whose files
+     * differ only there run one rollout. (Alone, the fingerprint stays what it was, so an upgrade resumes.)
+     */
     static String fingerprint(FaderConfig config, RolloutConfig r, String canary) {
         String upstream = r.variants().get(canary);
-        String text = r.progressive() + "|" + r.baseline() + "|" + canary + "|" + r.variants() + "|"
+        ProgressiveConfig p = r.progressive();
+        if (config.cluster() != null) {
+            p = new ProgressiveConfig(p.steps(), p.stepMinDuration(), p.stepMinRequests(), p.maxErrorRatio(),
+                    p.maxErrorIncreaseBasisPoints(), p.slowThreshold(), p.alpha(), p.rollbackOnFailure(), "",
+                    p.feedbackGate(), List.of(), p.model());
+        }
+        String text = p + "|" + r.baseline() + "|" + canary + "|" + r.variants() + "|"
                 + (upstream == null ? "" : config.upstreams().get(upstream).endpoints()) + "|" + r.salt() + "|"
                 + r.revision();
         return Integer.toHexString(Murmur3.hashUtf8("fingerprint:", text));

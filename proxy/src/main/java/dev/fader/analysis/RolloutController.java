@@ -249,6 +249,19 @@ public final class RolloutController {
         return true;
     }
 
+    /** The fleet state's revision this instance applies (0 before any). */
+    public synchronized long period() {
+        return periodId;
+    }
+
+    /** Shows why the fleet's current step holds: {@code holding} is the applied state with a new reason only. */
+    public synchronized void hold(RolloutState holding) {
+        RolloutState s = state;
+        if (holding.phase() == s.phase() && holding.step() == s.step() && holding.history().equals(s.history())) {
+            state = holding;
+        }
+    }
+
     /** Every period this instance counted in (the current one so far), for the fleet's leader to sum. */
     public synchronized List<Tallies.Period> periods() {
         List<Tallies.Period> out = new ArrayList<>(closedPeriods);

@@ -102,9 +102,8 @@ public final class Fleet implements AutoCloseable {
             for (RolloutController c : controllers.all()) {
                 List<Tallies.Period> periods = fleetCounts.getOrDefault(c.name(), List.of());
                 c.showFleetGates(c.judgeFleet(periods));
-                if (leading) {
-                    leader.decide(c, states.get(c.name()), periods, controllers.splitProblem(c.name()), this::write);
-                }
+                leader.look(c, states.get(c.name()), periods, leading ? controllers.splitProblem(c.name()) : null,
+                        leading, this::write);
             }
             status = new FleetStatus(config.instance(), leadership.leader(), members(), true, null);
         } catch (Etcd.Unavailable e) {

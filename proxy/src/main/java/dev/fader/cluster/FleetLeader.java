@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the elected instance does on each tick, per progressive rollout: it judges the fleet's summed
- * counts with the rollout's own engine ({@link RolloutController#judgeFleet}, {@link RolloutController#evaluate})
+ * What the elected instance does on each tick, per progressive rollout (the others look the same way, to
+ * show why a step holds, and write nothing): it judges the fleet's summed counts with the rollout's own engine ({@link RolloutController#judgeFleet}, {@link RolloutController#evaluate})
  * and writes a transition with a compare-and-swap on the state's revision, guarded by its leadership.
  *
  * <p>Time: a step's minimum duration is measured on the leader's own monotonic clock from when it first
@@ -44,11 +44,15 @@ final class FleetLeader {
     /**
      * One look at {@code c}'s rollout: {@code kv} is its state in etcd (null when none), {@code periods} the
      * fleet's summed counts of this definition, {@code splitProblem} why its split cannot be trusted (or null).
+     * Every instance looks, so each shows why a step holds; only the {@code leading} one writes.
      */
-    void decide(RolloutController c, KeyValue kv, List<Tallies.Period> periods, String splitProblem, Writer writer)
-            throws Etcd.Unavailable {
+    void look(RolloutController c, KeyValue kv, List<Tallies.Period> periods, String splitProblem, boolean leading,
+            Writer writer) throws Etcd.Unavailable {
         long now = clockMillis.getAsLong();
         RolloutState s = kv == null ? null : parse(c.name(), kv);
+        if (!leading && (s == null || s.phase() != RolloutState.Phase.PROGRESSING || kv.getModRevision() != c.period())) {
+            return; // nothing to show until this instance applies the state it would explain
+        }
         if (s == null || !s.fingerprint().equals(c.state().fingerprint())) {
             // No fleet state for this definition yet: this instance's own (fresh, or its last known) starts it.
             long rev = writer.write(c.name(), kv == null ? 0 : kv.getModRevision(), c.state(), true);
@@ -62,7 +66,7 @@ final class FleetLeader {
             return;
         }
         long rev = kv.getModRevision();
-        if (splitProblem != null) {
+        if (splitProblem != null && leading) {
             writer.write(c.name(), rev, s.to(RolloutState.Phase.PAUSED, s.step(), "paused: " + splitProblem, now), true);
             return;
         }
@@ -82,7 +86,9 @@ final class FleetLeader {
         List<Gate> gates = c.judgeFleet(periods);
         long elapsed = (nanos.getAsLong() - seen[1]) / 1_000_000;
         RolloutController.Decision d = c.evaluate(s, gates, nc, nb, elapsed, now);
-        if (d.moved()) {
+        if (!d.moved()) {
+            c.hold(d.next());
+        } else if (leading) {
             writer.write(c.name(), rev, d.next(), true);
         }
     }

@@ -59,6 +59,7 @@ class FleetIT {
     final Map<String, List<Long>> firstSeen = new HashMap<>(); // state -> when each instance first showed it
     final ConcurrentLinkedQueue<String> disagreements = new ConcurrentLinkedQueue<>();
     final AtomicInteger agreedChecks = new AtomicInteger();
+    final java.util.Set<String> explainedHolds = java.util.concurrent.ConcurrentHashMap.newKeySet(); // instances
 
     @BeforeEach
     void start() throws Exception {
@@ -107,8 +108,8 @@ class FleetIT {
                       step-min-duration: 1s
                       step-min-requests: 30
                       analysis: { max-error-ratio: 1.5, max-error-increase: 1%%, alpha: 0.01 }
-                      state-dir: state
-                """.formatted(etcd.url(), instance, stable.getAddress().getPort(), canary.getAddress().getPort());
+                      state-dir: state-of-%s   # each instance's own (it is not part of the fleet's definition)
+                """.formatted(etcd.url(), instance, stable.getAddress().getPort(), canary.getAddress().getPort(), instance);
     }
 
     Instance instance(String name) throws Exception {
@@ -172,6 +173,11 @@ class FleetIT {
                 now = List.copyOf(fleet);
             }
             List<String> states = now.stream().map(FleetIT::state).toList();
+            for (Instance i : now) {
+                if (i.controllers().get("web").state().reason().startsWith("holding at")) {
+                    explainedHolds.add(i.cluster().instance());
+                }
+            }
             long t = System.nanoTime();
             synchronized (firstSeen) {
                 for (int i = 0; i < states.size(); i++) {
@@ -279,10 +285,28 @@ class FleetIT {
         assertThat(lags).as("every transition reached by all three").hasSizeGreaterThanOrEqualTo(2)
                 .allMatch(l -> l < 1_000);
         assertThat(disagreements).as("routing of the same users while the states agreed").isEmpty();
+        assertThat(explainedHolds).as("instances that showed why a step held").containsExactlyInAnyOrder("a", "b", "c");
         assertThat(agreedChecks.get()).isGreaterThan(20);
         assertThat(failures).isEmpty();
         assertThat(fleet).allMatch(i -> i.cluster().connected() && i.cluster().instances().equals(List.of("a", "b", "c")));
         assertThat(fleet.stream().map(i -> i.cluster().leader()).distinct()).hasSize(1);
+        String status = get(fleet.get(2).adminAddress().getPort(), "/status");
+        assertThat(status).contains("\"cluster\":{\"instance\":\"c\",\"leader\":\"" + fleet.get(0).cluster().leader()
+                + "\",\"connected\":true").contains("\"instances\":[\"a\",\"b\",\"c\"]");
+        String metrics = get(fleet.get(1).adminAddress().getPort(), "/metrics");
+        assertThat(metrics).contains("fader_cluster_connected 1.0").contains("fader_cluster_errors_total 0.0");
+        assertThat(fleet.stream().mapToDouble(i -> i.metrics().scrape().contains("fader_cluster_leader 1.0") ? 1 : 0).sum())
+                .as("instances that say they lead").isEqualTo(1);
+    }
+
+    String get(int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    HttpResponse<String> post(Instance i, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + i.adminAddress().getPort() + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -341,8 +365,17 @@ class FleetIT {
         assertThat(fleet).allMatch(i -> state(i).equals("progressing@1"));
         assertThat(served.get() - servedBefore).as("requests served while etcd was down").isGreaterThan(50);
         assertThat(fleet).allMatch(i -> i.fleet().errors() > 0);
+        HttpResponse<String> refused = post(fleet.get(1), "/rollouts/web/pause");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.body()).contains("etcd unreachable");
 
         etcd.start();
+        await("reconnected", Duration.ofSeconds(10), () -> fleet.stream().allMatch(i -> i.cluster().connected()));
+        HttpResponse<String> paused = post(fleet.get(2), "/rollouts/web/pause");
+        assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+        await("paused everywhere by one instance's admin API", Duration.ofSeconds(5), () -> all("paused@1"));
+        HttpResponse<String> resumed = post(fleet.get(0), "/rollouts/web/resume");
+        assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
         await("promotion after etcd is back", Duration.ofSeconds(40), () -> all("promoted@2"));
         assertThat(fleet).allMatch(i -> i.cluster().connected());
         assertThat(failures).isEmpty();
@@ -369,6 +402,27 @@ class FleetIT {
         await("the restarted instance back in the fleet, at its step", Duration.ofSeconds(5),
                 () -> again.cluster().connected() && state(again).equals(state(fleet.get(0))));
         assertThat(canaryTrials(fleet.get(0))).as("the fleet's canary requests, after b restarted").isGreaterThanOrEqualTo(before);
+        await("promotion", Duration.ofSeconds(30), () -> all("promoted@2"));
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void theStateSurvivesEveryInstanceRestartingWithFreshLocalFolders() throws Exception {
+        startFleet();
+        await("step 2", Duration.ofSeconds(30), () -> all("progressing@1"));
+        List<Instance> old;
+        synchronized (fleet) {
+            old = List.copyOf(fleet);
+            fleet.clear();
+            for (String name : List.of("d", "e", "f")) { // new folders: no state file to resume from
+                fleet.add(instance(name));
+            }
+        }
+        for (Instance i : old) {
+            i.drain(Duration.ofSeconds(2));
+            i.close();
+        }
+        await("the new instances at the fleet's step", Duration.ofSeconds(10), () -> all("progressing@1"));
         await("promotion", Duration.ofSeconds(30), () -> all("promoted@2"));
         assertThat(failures).isEmpty();
     }
