@@ -56,6 +56,7 @@ public final class Fleet implements AutoCloseable {
         return t;
     });
     private long lease;
+    private final Map<String, String> published = new HashMap<>(); // rollout -> the counts last written
     private Watch.Watcher watcher;
     private volatile FleetStatus status;
     private volatile boolean halted;
@@ -133,6 +134,7 @@ public final class Fleet implements AutoCloseable {
             leader.stepDown();
         }
         lease = etcd.grant(config.lease().toSeconds());
+        published.clear(); // etcd may have lost them with its data: write them again
         etcd.put(keys.member(run), config.instance(), lease);
     }
 
@@ -180,7 +182,11 @@ public final class Fleet implements AutoCloseable {
         Map<String, List<Tallies.Period>> out = new HashMap<>();
         for (RolloutController c : controllers.all()) {
             String fingerprint = c.state().fingerprint();
-            etcd.put(keys.counts(c.name(), fingerprint, run), PeriodsJson.write(c.periods()), 0);
+            String counts = PeriodsJson.write(c.periods());
+            if (!counts.equals(published.get(c.name()))) { // an idle rollout adds no revisions to etcd's history
+                etcd.put(keys.counts(c.name(), fingerprint, run), counts, 0);
+                published.put(c.name(), counts);
+            }
             List<List<Tallies.Period>> runs = new ArrayList<>();
             for (KeyValue kv : etcd.range(keys.counts(c.name(), fingerprint))) {
                 try {
