@@ -106,6 +106,7 @@ public final class Instance implements AdminApi, AutoCloseable {
         metrics.bindProxy(proxy);
         metrics.tableChanged(proxy.table());
         this.feedbackLog = new FeedbackLog(proxy::table, windows, engine);
+        metrics.bindEngine(controllers, windows, engine);
         this.reloader = new Reloader(configPath, epoch, proxy::table, controllers, this::publish);
         this.lastReload = new ReloadStatus(true, epoch.get(), System.currentTimeMillis(), List.of(), List.of(), List.of());
         this.fleet = config.cluster() == null ? null

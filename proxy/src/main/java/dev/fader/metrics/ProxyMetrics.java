@@ -1,10 +1,12 @@
 package dev.fader.metrics;
 
+import dev.fader.analysis.Controllers;
 import dev.fader.cluster.Fleet;
 import dev.fader.config.Address;
 import dev.fader.config.UpstreamConfig;
 import dev.fader.feedback.DistinctUsers;
 import dev.fader.feedback.FeedbackWindows;
+import dev.fader.feedback.Verdicts;
 import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.proxy.ProxyServer;
@@ -46,6 +48,7 @@ public final class ProxyMetrics implements OutcomeSink {
     private final Set<String> endpointGauges = ConcurrentHashMap.newKeySet();
     private final Supplier<RoutingTable> table;
     private final ModelMetrics model = new ModelMetrics(registry);
+    private volatile EngineMetrics engine;
     private volatile ProxyServer proxy;
 
     public ProxyMetrics(Supplier<RoutingTable> table) {
@@ -200,7 +203,16 @@ public final class ProxyMetrics implements OutcomeSink {
     }
 
     public String scrape() {
+        EngineMetrics e = engine;
+        if (e != null) {
+            e.refresh();
+        }
         return registry.scrape();
+    }
+
+    /** The decision engine's view: rollout states and steps, gate evidence, sample-ratio mismatches. */
+    public void bindEngine(Controllers controllers, FeedbackWindows windows, Verdicts verdicts) {
+        engine = new EngineMetrics(registry, table, controllers, windows, verdicts);
     }
 
     private double weight(String rollout, String layer, String variant) {

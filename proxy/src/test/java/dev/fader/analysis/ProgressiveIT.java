@@ -121,6 +121,15 @@ class ProgressiveIT {
         fader.tick();
     }
 
+    static double sample(String scrape, String nameAndLabels) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(nameAndLabels + " ")) {
+                return Double.parseDouble(line.substring(nameAndLabels.length() + 1).trim());
+            }
+        }
+        throw new AssertionError(nameAndLabels + " not in the scrape (expected: a sample)");
+    }
+
     RolloutState state() {
         return fader.controllers().get("web").state();
     }
@@ -154,6 +163,15 @@ class ProgressiveIT {
         }
         assertThat(state().phase()).isEqualTo(RolloutState.Phase.ABORTED);
         assertThat(state().reason()).contains("gate failed at 50%: errors");
+        // The engine's view as metrics: the state, the step, the failed gate's evidence over its bar.
+        String metrics = fader.metrics().scrape();
+        assertThat(metrics).contains("fader_rollout_state{rollout=\"web\",state=\"aborted\"} 1.0")
+                .contains("fader_rollout_state{rollout=\"web\",state=\"progressing\"} 0.0")
+                .contains("fader_rollout_step{rollout=\"web\"} 2.0")
+                .contains("fader_sample_ratio_mismatch{rollout=\"web\"} 0.0");
+        assertThat(sample(metrics, "fader_analysis_evidence{gate=\"errors\",rollout=\"web\"}"))
+                .isGreaterThanOrEqualTo(sample(metrics, "fader_analysis_evidence_needed{gate=\"errors\",rollout=\"web\"}"))
+                .isGreaterThan(1);
         canary.resetRequests();
         assertThat(traffic(200)).isZero();
         assertThat(canary.getAllServeEvents()).isEmpty();
