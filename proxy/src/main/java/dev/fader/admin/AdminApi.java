@@ -60,6 +60,9 @@ public interface AdminApi {
     /** The health of an endpoint of a pool as the proxy sees it now. */
     EndpointState endpoint(String upstream, Address endpoint);
 
+    /** The live page's time series. */
+    History history();
+
     /** The fleet this instance belongs to, or null when it runs alone. */
     FleetStatus cluster();
 

@@ -80,6 +80,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (path.equals("/status") && method.equals(HttpMethod.GET)) {
             return Reply.json(HttpResponseStatus.OK, StatusJson.render(api));
         }
+        if (path.equals("/status/history") && method.equals(HttpMethod.GET)) {
+            return Reply.json(HttpResponseStatus.OK, api.history().json());
+        }
+        if (path.equals("/") && method.equals(HttpMethod.GET)) {
+            return new Reply(HttpResponseStatus.OK, "text/html; charset=utf-8", Page.index());
+        }
+        if (path.startsWith("/ui/") && method.equals(HttpMethod.GET)) {
+            String[] f = Page.file(path.substring("/ui/".length()));
+            return f == null ? Reply.text(HttpResponseStatus.NOT_FOUND, "no such file: " + path) : new Reply(HttpResponseStatus.OK, f[1], f[0]);
+        }
         if (path.equals("/reload") && method.equals(HttpMethod.POST)) {
             AdminApi.ReloadStatus s = api.reload();
             JsonWriter w = new JsonWriter().beginObject().field("ok", s.ok()).field("epoch", s.epoch());
@@ -123,6 +133,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        if (type.startsWith("text/html")) {
+            // The page may load and call this admin port only: nothing from anywhere else.
+            r.headers().set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
+                    .set("X-Content-Type-Options", "nosniff");
+        }
         if (!keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, "close");
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);

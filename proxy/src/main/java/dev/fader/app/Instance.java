@@ -2,6 +2,7 @@ package dev.fader.app;
 
 import dev.fader.admin.AdminApi;
 import dev.fader.admin.AdminServer;
+import dev.fader.admin.History;
 import dev.fader.analysis.Controllers;
 import dev.fader.analysis.Engine;
 import dev.fader.cluster.Fleet;
@@ -61,6 +62,7 @@ public final class Instance implements AdminApi, AutoCloseable {
     private final Shadows shadows;
     private final Reloader reloader;
     private final Fleet fleet; // null when this instance runs alone
+    private final History history;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fader-progressive");
         t.setDaemon(true);
@@ -107,6 +109,7 @@ public final class Instance implements AdminApi, AutoCloseable {
         metrics.tableChanged(proxy.table());
         this.feedbackLog = new FeedbackLog(proxy::table, windows, engine);
         metrics.bindEngine(controllers, windows, engine);
+        this.history = new History(proxy::table, windows, metrics, controllers, config.feedback().window(), Duration.ofSeconds(1));
         this.reloader = new Reloader(configPath, epoch, proxy::table, controllers, this::publish);
         this.lastReload = new ReloadStatus(true, epoch.get(), System.currentTimeMillis(), List.of(), List.of(), List.of());
         this.fleet = config.cluster() == null ? null
@@ -157,6 +160,7 @@ public final class Instance implements AdminApi, AutoCloseable {
                 publishControllerWeights();
             }
             engine.tick();
+            history.sample(System.currentTimeMillis()); // wall time: the page's charts show clock time
         } catch (RuntimeException e) {
             log.error("progressive tick failed", e);
         }
@@ -279,6 +283,11 @@ public final class Instance implements AdminApi, AutoCloseable {
         EndpointHealth h = proxy.health(upstream, endpoint);
         return new EndpointState(h == null ? "unchecked" : h.status().label(), h == null ? null : h.lastFailure(),
                 proxy.ejected(endpoint));
+    }
+
+    @Override
+    public History history() {
+        return history;
     }
 
     @Override

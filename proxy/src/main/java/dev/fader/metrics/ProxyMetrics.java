@@ -210,6 +210,27 @@ public final class ProxyMetrics implements OutcomeSink {
         return registry.scrape();
     }
 
+    /**
+     * Requests of one variant counted so far, as {@code fader_requests_total} has them: {all answered by an
+     * upstream, of which errors (5xx, connect errors, timeouts, resets)}; fallbacks and refusals left out.
+     */
+    public long[] requestTotals(String rollout, String variant) {
+        long all = 0;
+        long errors = 0;
+        for (Counter c : registry.find("fader.requests").tags("rollout", rollout, "variant", variant).counters()) {
+            Outcome.Kind kind = KINDS.get(c.getId().getTag("outcome"));
+            if (kind == null || kind == Outcome.Kind.FALLBACK || kind == Outcome.Kind.UNAVAILABLE) {
+                continue;
+            }
+            all += (long) c.count();
+            errors += kind.isError() ? (long) c.count() : 0;
+        }
+        return new long[] {all, errors};
+    }
+
+    private static final Map<String, Outcome.Kind> KINDS = java.util.Arrays.stream(Outcome.Kind.values())
+            .collect(java.util.stream.Collectors.toMap(Outcome.Kind::label, k -> k));
+
     /** The decision engine's view: rollout states and steps, gate evidence, sample-ratio mismatches. */
     public void bindEngine(Controllers controllers, FeedbackWindows windows, Verdicts verdicts) {
         engine = new EngineMetrics(registry, table, controllers, windows, verdicts);

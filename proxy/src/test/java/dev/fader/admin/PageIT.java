@@ -1,0 +1,152 @@
+package dev.fader.admin;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.fader.analysis.RolloutState;
+import dev.fader.app.Instance;
+import dev.fader.config.ConfigLoader;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The live page in a real browser: Debian's headless Chromium driven by Selenium through Debian's
+ * chromedriver (both installed by {@code .ci/run}; nothing is downloaded). After traffic, the page shows
+ * the rollout and both variants with the counts {@code /status} gives; a pause clicked on the page (and
+ * confirmed) pauses the rollout; everything the page loaded came from the admin port.
+ */
+class PageIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    WireMockServer stable;
+    WireMockServer canary;
+    Instance fader;
+    ChromeDriver browser;
+    final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        stable = server("stable", 200);
+        canary = server("canary", 200);
+        Path file = dir.resolve("rollout.yaml");
+        Files.writeString(file, """
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                access-log: "off"
+                feedback: { window: 10m }
+                upstreams:
+                  stable: { endpoints: [127.0.0.1:%d] }
+                  canary: { endpoints: [127.0.0.1:%d] }
+                rollouts:
+                  - name: web
+                    baseline: stable
+                    user-key: [header:X-User-Id]
+                    layers:
+                      - name: everyone
+                        split: { canary: 0%% }
+                    progressive:
+                      steps: [25%%, 100%%]
+                      step-min-duration: 1h
+                      state-dir: state
+                """.formatted(stable.port(), canary.port()));
+        fader = new Instance(file, ConfigLoader.load(file), 1).start();
+        ChromeOptions o = new ChromeOptions().setBinary("/usr/bin/chromium")
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--window-size=1280,1600", "--no-first-run", "--disable-background-networking");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, o);
+    }
+
+    WireMockServer server(String body, int status) {
+        WireMockServer s = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        s.start();
+        s.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(status).withBody(body)));
+        return s;
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (fader != null) {
+            fader.close();
+        }
+        stable.stop();
+        canary.stop();
+    }
+
+    String admin(String path) {
+        return "http://127.0.0.1:" + fader.adminAddress().getPort() + path;
+    }
+
+    JsonNode status() throws Exception {
+        return JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(admin("/status"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).get("rollouts").get(0);
+    }
+
+    @Test
+    void thePageShowsWhatStatusSaysAndAPauseClickedThereActs() throws Exception {
+        for (int i = 0; i < 120; i++) {
+            client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fader.proxyAddress().getPort() + "/x"))
+                    .header("X-User-Id", "u" + i).build(), HttpResponse.BodyHandlers.discarding());
+        }
+        browser.get(admin("/"));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("section.rollout[data-rollout='web'] tr[data-variant='canary']")));
+        JsonNode status = status();
+        for (String variant : List.of("stable", "canary")) {
+            long requests = status.get("variants").get(variant).get("requests").asLong();
+            assertThat(requests).isPositive();
+            wait.until(d -> d.findElement(By.cssSelector("tr[data-variant='" + variant + "'] td.requests")).getText()
+                    .replace(",", "").equals(Long.toString(requests)));
+        }
+        WebElement section = browser.findElement(By.cssSelector("section.rollout[data-rollout='web']"));
+        assertThat(section.findElement(By.cssSelector(".state")).getText()).isEqualTo("progressing");
+        assertThat(section.findElement(By.cssSelector(".split")).getText()).contains("everyone: stable 75%, canary 25%");
+        wait.until(d -> !d.findElements(By.cssSelector(".chart canvas")).isEmpty());
+
+        section.findElement(By.cssSelector("button[data-action='pause']")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(d -> fader.controllers().get("web").state().phase() == RolloutState.Phase.PAUSED);
+        wait.until(d -> d.findElement(By.cssSelector("section.rollout[data-rollout='web'] .state")).getText().equals("paused"));
+        assertThat(status().get("history").toString()).contains("paused by the operator");
+
+        @SuppressWarnings("unchecked")
+        List<String> loaded = (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);");
+        assertThat(loaded).isNotEmpty().allMatch(u -> u.startsWith(admin("/")), "from the admin port");
+        assertThat(loaded).anyMatch(u -> u.endsWith("/ui/uPlot.iife.min.js"));
+        Files.write(Path.of("target/page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+}
