@@ -88,6 +88,7 @@ public final class Demo {
                         + "% of requests and answers slower");
                 out.println("Try: curl -si -H 'X-User-Id: alice' http://127.0.0.1:" + port + "/ask");
                 out.println("     curl -s " + admin + "/status   and   curl -s " + admin + "/metrics");
+                out.println("Watch it live: open " + admin + "/ in a browser");
                 out.println("The canary starts at " + settings.canaryPercent() + "% and steps up every 15 s while it is"
                         + " healthy; Fader rolls it back on its own if it is worse than stable.");
                 startUsers(users, port);

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -54,11 +54,14 @@ class PageIT {
     final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         stable = server("stable", 200);
         canary = server("canary", 200);
+    }
+
+    void open(String top) throws Exception {
         Path file = dir.resolve("rollout.yaml");
-        Files.writeString(file, """
+        Files.writeString(file, top + """
                 listen: 127.0.0.1:0
                 admin: 127.0.0.1:0
                 access-log: "off"
@@ -115,14 +118,24 @@ class PageIT {
                 HttpResponse.BodyHandlers.ofString()).body()).get("rollouts").get(0);
     }
 
+    /** Clicks the element {@code css} names, finding it again if the page redrew it in between. */
+    static void click(org.openqa.selenium.support.ui.Wait<org.openqa.selenium.WebDriver> wait, String css) {
+        wait.until(d -> {
+            d.findElement(By.cssSelector(css)).click();
+            return true;
+        });
+    }
+
     @Test
     void thePageShowsWhatStatusSaysAndAPauseClickedThereActs() throws Exception {
+        open("");
         for (int i = 0; i < 120; i++) {
             client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fader.proxyAddress().getPort() + "/x"))
                     .header("X-User-Id", "u" + i).build(), HttpResponse.BodyHandlers.discarding());
         }
         browser.get(admin("/"));
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        // The page redraws every 2 s, so an element read may be replaced under the read: look again.
+        var wait = new WebDriverWait(browser, Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("section.rollout[data-rollout='web'] tr[data-variant='canary']")));
         JsonNode status = status();
         for (String variant : List.of("stable", "canary")) {
@@ -131,12 +144,12 @@ class PageIT {
             wait.until(d -> d.findElement(By.cssSelector("tr[data-variant='" + variant + "'] td.requests")).getText()
                     .replace(",", "").equals(Long.toString(requests)));
         }
-        WebElement section = browser.findElement(By.cssSelector("section.rollout[data-rollout='web']"));
-        assertThat(section.findElement(By.cssSelector(".state")).getText()).isEqualTo("progressing");
-        assertThat(section.findElement(By.cssSelector(".split")).getText()).contains("everyone: stable 75%, canary 25%");
+        String web = "section.rollout[data-rollout='web'] ";
+        wait.until(d -> d.findElement(By.cssSelector(web + ".state")).getText().equals("progressing"));
+        wait.until(d -> d.findElement(By.cssSelector(web + ".split")).getText().contains("everyone: stable 75%, canary 25%"));
         wait.until(d -> !d.findElements(By.cssSelector(".chart canvas")).isEmpty());
 
-        section.findElement(By.cssSelector("button[data-action='pause']")).click();
+        click(wait, web + "button[data-action='pause']");
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(d -> fader.controllers().get("web").state().phase() == RolloutState.Phase.PAUSED);
         wait.until(d -> d.findElement(By.cssSelector("section.rollout[data-rollout='web'] .state")).getText().equals("paused"));
@@ -148,5 +161,30 @@ class PageIT {
         assertThat(loaded).isNotEmpty().allMatch(u -> u.startsWith(admin("/")), "from the admin port");
         assertThat(loaded).anyMatch(u -> u.endsWith("/ui/uPlot.iife.min.js"));
         Files.write(Path.of("target/page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+        // On a phone's width the page itself does not scroll sideways (a wide table scrolls in its own box).
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        Thread.sleep(300);
+        Number overflow = (Number) ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth - window.innerWidth;");
+        assertThat(overflow.intValue()).as("sideways overflow at 390 px").isLessThanOrEqualTo(0);
+    }
+
+    @Test
+    void withAnAdminTokenThePageAsksForItOnceAndTheActionGoesThrough() throws Exception {
+        open("admin-token: s3cret\n");
+        browser.get(admin("/"));
+        // The page redraws every 2 s, so an element read may be replaced under the read: look again.
+        var wait = new WebDriverWait(browser, Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class);
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action='pause']"))).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept(); // "Pause rollout web?"
+        org.openqa.selenium.Alert ask = wait.until(ExpectedConditions.alertIsPresent()); // 401: the token
+        assertThat(ask.getText()).contains("admin-token");
+        ask.sendKeys("s3cret");
+        ask.accept();
+        wait.until(d -> fader.controllers().get("web").state().phase() == RolloutState.Phase.PAUSED);
+        click(wait, "button[data-action='resume']");
+        wait.until(ExpectedConditions.alertIsPresent()).accept(); // asked once: the tab keeps the token
+        wait.until(d -> fader.controllers().get("web").state().phase() == RolloutState.Phase.PROGRESSING);
     }
 }

@@ -56,7 +56,7 @@ function split(r) {
   const box = el("div", {class: "split"});
   for (const l of r.layers) {
     const shares = Object.entries(l.shares).map(([v, s]) => v + " " + s + "%").join(", ");
-    box.append(el("span", {class: "layer", title: l.test}, l.name + ": " + (shares || "baseline")));
+    box.append(el("span", {class: "layer", title: l.test}, l.name + ": " + (shares || l.test)));
   }
   return box;
 }
