@@ -41,7 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * compares their routing for the same users whenever their states agree.
  */
 class FleetIT {
-    static final int CANARY_EVERY = 3; // a failing canary answers 500 to every third request
+    // A failing canary answers 500 to the first FAILS_PER_INSTANCE requests that came through each instance
+    // (the traffic says which in a header Fader forwards): the fleet sees 3 x that many, enough to abort,
+    // and no instance alone can see enough, whatever the hashing did.
+    static final int FAILS_PER_INSTANCE = 3;
 
     @TempDir
     Path dir;
@@ -64,16 +67,18 @@ class FleetIT {
     @BeforeEach
     void start() throws Exception {
         etcd = EtcdServer.start(dir);
-        stable = upstream("stable", () -> false);
-        AtomicInteger n = new AtomicInteger();
-        canary = upstream("canary", () -> canaryFails.get() && n.incrementAndGet() % CANARY_EVERY == 0);
+        stable = upstream("stable", via -> false);
+        Map<String, AtomicInteger> failed = new java.util.concurrent.ConcurrentHashMap<>();
+        canary = upstream("canary", via -> canaryFails.get()
+                && failed.computeIfAbsent(via, k -> new AtomicInteger()).incrementAndGet() <= FAILS_PER_INSTANCE);
     }
 
-    HttpServer upstream(String name, BooleanSupplier fail) throws IOException {
+    HttpServer upstream(String name, java.util.function.Predicate<String> failVia) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         s.createContext("/", x -> {
             byte[] body = name.getBytes(StandardCharsets.UTF_8);
-            x.sendResponseHeaders(fail.getAsBoolean() ? 500 : 200, body.length);
+            String via = String.valueOf(x.getRequestHeaders().getFirst("X-Test-Via"));
+            x.sendResponseHeaders(failVia.test(via) ? 500 : 200, body.length);
             x.getResponseBody().write(body);
             x.close();
         });
@@ -148,6 +153,7 @@ class FleetIT {
             try {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + target.proxyAddress().getPort() + "/x")).header("X-User-Id", "u" + user++)
+                        .header("X-Test-Via", "instance-" + which)
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 boolean expected = r.statusCode() == 200 || (r.statusCode() == 500 && r.body().equals("canary"));
                 if (!expected) {
