@@ -173,10 +173,10 @@ public final class Instance implements AdminApi, AutoCloseable {
 
     /** Binds the proxy and, when configured, the admin API. */
     public Instance start() throws InterruptedException {
-        proxyAddress = proxy.start(initial.listen());
         if (fleet != null) {
-            fleet.start();
+            fleet.start(); // the fleet's weights before the first request
         }
+        proxyAddress = proxy.start(initial.listen());
         if (initial.admin() != null) {
             admin = new AdminServer(proxy.transport().newGroup(1, "fader-admin"));
             adminAddress = admin.start(initial.admin(), proxy.transport().serverChannel(), this, initial.adminToken());

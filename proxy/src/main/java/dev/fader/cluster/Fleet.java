@@ -76,9 +76,21 @@ public final class Fleet implements AutoCloseable {
         this.status = new FleetStatus(config.instance(), "", List.of(), false, "not yet connected");
     }
 
+    /**
+     * Takes a first look before returning, so an instance that joins a fleet mid-rollout serves the fleet's
+     * weights from its first request (when etcd answers; else, after the timeout, its own last known), then
+     * looks every interval.
+     */
     public Fleet start() {
         long every = config.interval().toMillis();
-        loop.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
+        try {
+            loop.submit(this::tick).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.error("first fleet look failed", e.getCause());
+        }
+        loop.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
         return this;
     }
 

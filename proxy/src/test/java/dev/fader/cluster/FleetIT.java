@@ -432,11 +432,12 @@ class FleetIT {
                 fleet.add(instance(name));
             }
         }
+        assertThat(fleet).as("new instances, started with empty state folders, serve the fleet's step at once")
+                .allMatch(i -> state(i).equals("progressing@1") && weights(i).equals("5000"));
         for (Instance i : old) {
             i.drain(Duration.ofSeconds(2));
             i.close();
         }
-        await("the new instances at the fleet's step", Duration.ofSeconds(10), () -> all("progressing@1"));
         await("promotion", Duration.ofSeconds(30), () -> all("promoted@2"));
         assertThat(failures).isEmpty();
     }
