@@ -111,10 +111,6 @@ public final class RolloutController {
         return r.layers().stream().filter(l -> l.isCatchAll()).map(l -> l.name()).reduce((a, b) -> b).orElse("");
     }
 
-    SplitJudge judge() {
-        return judge;
-    }
-
     void feedback(String variant, String layer, boolean keyed, int keyHash, boolean positive) {
         judge.feedback(variant, layer, keyed, keyHash, positive);
     }
