@@ -118,7 +118,11 @@ public final class Fleet implements AutoCloseable {
                 leader.look(c, states.get(c.name()), periods, leading ? controllers.splitProblem(c.name()) : null,
                         leading, this::write);
             }
+            FleetStatus before = status;
             status = new FleetStatus(config.instance(), leadership.leader(), members(), true, null);
+            if (!before.connected()) {
+                log.info("in the fleet at {}: leader {}, instances {}", config.etcd(), status.leader(), status.instances());
+            }
         } catch (Etcd.Unavailable e) {
             if (loop.isShutdown()) {
                 return; // interrupted by close() or halt(): not an outage
