@@ -1,7 +1,6 @@
 package dev.fader.proxy;
 
 import dev.fader.routing.RequestView;
-import dev.fader.wire.Field;
 import dev.fader.wire.RequestHead;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -16,6 +15,8 @@ public final class NettyRequestView implements RequestView {
     private String host;
     private String path;
     private String query;
+    private String lastRaw; // the last Host value seen on this connection, and its normalized form
+    private String lastNormalized;
 
     public NettyRequestView(SocketAddress remote) {
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
@@ -51,7 +52,12 @@ public final class NettyRequestView implements RequestView {
     @Override
     public String host() {
         if (host == null) {
-            host = RequestView.normalizeHost(request.get(Field.HOST));
+            String raw = request.host();
+            if (raw != lastRaw || lastNormalized == null) { // the head hands out the same String for the same bytes
+                lastRaw = raw;
+                lastNormalized = RequestView.normalizeHost(raw);
+            }
+            host = lastNormalized;
         }
         return host;
     }

@@ -58,7 +58,7 @@ final class Tally implements ResponseObserver {
         String uri = request.target();
         int q = uri.indexOf('?');
         path = q < 0 ? uri : uri.substring(0, q);
-        String rawHost = request.get(Field.HOST);
+        String rawHost = request.host();
         host = rawHost == null ? "" : rawHost; // normalized only where printed, off the event loop
         requestId = request.get(Field.X_REQUEST_ID);
         status = 0;

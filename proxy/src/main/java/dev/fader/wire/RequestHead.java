@@ -1,5 +1,7 @@
 package dev.fader.wire;
 
+import java.util.Arrays;
+
 /**
  * A request head (RFC 9112 section 3): method, target and version from the request line, and its fields.
  * What a proxy must know before forwarding (framing, persistence, Host, Expect, Upgrade) is read once,
@@ -15,6 +17,8 @@ public final class RequestHead extends Head {
     private int minor;
     private String method;
     private String target;
+    private String lastHost; // this connection's last Host value, and its bytes
+    private byte[] lastHostBytes;
 
     @Override
     void startLine() throws HeadException {
@@ -94,6 +98,24 @@ public final class RequestHead extends Head {
     /** True for the method named {@code m} (methods are case-sensitive). */
     public boolean methodIs(String m) {
         return methodEnd == m.length() && matches(m);
+    }
+
+    /**
+     * The first Host field's value as sent, or null. The connection's requests nearly always name the same
+     * host, so the String of the last one is kept and handed out again while the bytes are the same.
+     */
+    public String host() {
+        int i = find(Field.HOST, 0);
+        if (i < 0) {
+            return null;
+        }
+        int s = index[i * 4 + VALUE_START];
+        int n = index[i * 4 + VALUE_END] - s;
+        if (lastHost == null || n != lastHostBytes.length || !Arrays.equals(bytes, s, s + n, lastHostBytes, 0, n)) {
+            lastHostBytes = Arrays.copyOfRange(bytes, s, s + n);
+            lastHost = text(s, s + n);
+        }
+        return lastHost;
     }
 
     /** The request target as sent. */

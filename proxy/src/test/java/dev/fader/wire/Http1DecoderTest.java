@@ -131,6 +131,30 @@ class Http1DecoderTest {
     }
 
     @Test
+    void aConnectionsRequestsNamingTheSameHostShareOneStringAndAnotherHostGetsItsOwn() {
+        Http1Decoder d = decoder(true);
+        EmbeddedChannel ch = new EmbeddedChannel(d);
+        ch.writeInbound(Unpooled.copiedBuffer("GET /a HTTP/1.1\r\nHost: Api.Example.com:8080\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        RequestHead first = ch.readInbound();
+        String host = first.host();
+        assertThat(host).isEqualTo("Api.Example.com:8080");
+        assertThat((Object) ch.readInbound()).isSameAs(Http1Decoder.END);
+        d.resume();
+        ch.writeInbound(Unpooled.copiedBuffer("GET /b HTTP/1.1\r\nX-Other: 1\r\nHost: Api.Example.com:8080\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        RequestHead second = ch.readInbound();
+        assertThat(second.host()).as("the same bytes: the same String, not a new one").isSameAs(host);
+        assertThat((Object) ch.readInbound()).isSameAs(Http1Decoder.END);
+        d.resume();
+        ch.writeInbound(Unpooled.copiedBuffer("GET /c HTTP/1.1\r\nHost: api.example.com:8080\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        RequestHead third = ch.readInbound();
+        assertThat(third.host()).isEqualTo("api.example.com:8080");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void anUpstreamThatSpeaksUnaskedIsRefused() {
         EmbeddedChannel ch = new EmbeddedChannel(decoder(false));
         ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\n\r\n", StandardCharsets.ISO_8859_1));
