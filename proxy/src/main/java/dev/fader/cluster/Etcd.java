@@ -4,6 +4,8 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.Op;
@@ -73,8 +75,8 @@ final class Etcd implements AutoCloseable {
         try {
             return await("lease keep-alive", client.getLeaseClient().keepAliveOnce(lease)).getTTL() > 0;
         } catch (Unavailable e) {
-            if (String.valueOf(e.getMessage()).contains("lease not found")) {
-                return false;
+            if (e.getCause() instanceof EtcdException x && x.getErrorCode() == ErrorCode.NOT_FOUND) {
+                return false; // etcd answered: it no longer has this lease
             }
             throw e;
         }

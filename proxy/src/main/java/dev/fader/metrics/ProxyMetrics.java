@@ -41,6 +41,9 @@ import java.util.function.Supplier;
  * event loops, connections and cache statistics; a model's answers in {@link ModelMetrics}.
  */
 public final class ProxyMetrics implements OutcomeSink {
+    /** Outcome kinds by their label, to read the request counters back. */
+    private static final Map<String, Outcome.Kind> KINDS = java.util.Arrays.stream(Outcome.Kind.values())
+            .collect(java.util.stream.Collectors.toMap(Outcome.Kind::label, k -> k));
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Map<String, Map<String, Meters>>> meters = new ConcurrentHashMap<>();
     private final Set<String> weightGauges = ConcurrentHashMap.newKeySet();
@@ -227,9 +230,6 @@ public final class ProxyMetrics implements OutcomeSink {
         }
         return new long[] {all, errors};
     }
-
-    private static final Map<String, Outcome.Kind> KINDS = java.util.Arrays.stream(Outcome.Kind.values())
-            .collect(java.util.stream.Collectors.toMap(Outcome.Kind::label, k -> k));
 
     /** The decision engine's view: rollout states and steps, gate evidence, sample-ratio mismatches. */
     public void bindEngine(Controllers controllers, FeedbackWindows windows, Verdicts verdicts) {

@@ -357,7 +357,7 @@ final class Exchange implements LoopPool.Lessee {
         if (phase == Phase.DONE) {
             return;
         }
-        log.warn("request {} failed: {}: {}", tally.requestId, failure.what, detail);
+        log.warn("request {} failed: {}: {}", tally.requestId(), failure.what, detail);
         if (phase == Phase.RESPONDING) {
             end(failure.kind, false);
             connection.exchangeDone(false);

@@ -60,7 +60,7 @@ final class Tally implements ResponseObserver {
         path = q < 0 ? uri : uri.substring(0, q);
         String rawHost = request.host();
         host = rawHost == null ? "" : rawHost; // normalized only where printed, off the event loop
-        requestId = request.get(Field.X_REQUEST_ID);
+        requestId = null; // set once routed (prepareRequest reads the client's, or makes one)
         status = 0;
         bytesIn = bytesOut = 0;
         firstByteNanos = -1;
@@ -70,6 +70,11 @@ final class Tally implements ResponseObserver {
         variantFailure = null;
         answer = null;
         mirror = null;
+    }
+
+    /** The id this request goes by once routed; before that (a refusal) the one it came with, or null. */
+    String requestId() {
+        return requestId != null ? requestId : request.get(Field.X_REQUEST_ID);
     }
 
     void routed(RouteDecision d) {
@@ -149,7 +154,7 @@ final class Tally implements ResponseObserver {
         RouteDecision d = decision;
         Outcome.Route route = d == null ? Outcome.Route.NONE : new Outcome.Route(d.rollout().name(), d.variant(),
                 d.layer(), d.bucket(), d.keyHash(), upstream, endpoint, fallback, answer == null ? -1 : d.share());
-        sink.record(new Outcome(new Outcome.Request(startMillis, requestId, method, host, path), route, kind, status,
+        sink.record(new Outcome(new Outcome.Request(startMillis, requestId(), method, host, path), route, kind, status,
                 firstByteNanos, System.nanoTime() - startNanos, bytesIn, bytesOut, retried,
                 answer == null ? null : answer.finish(),
                 mirror == null ? null : mirror.finish(kind.ordinal() <= Outcome.Kind.S5XX.ordinal() && !fallback)));

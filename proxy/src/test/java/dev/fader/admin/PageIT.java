@@ -3,15 +3,15 @@ package dev.fader.admin;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.fader.analysis.RolloutState;
 import dev.fader.app.Instance;
 import dev.fader.config.ConfigLoader;
+import dev.fader.testing.WireMockUpstreams;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,8 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -47,16 +48,18 @@ class PageIT {
 
     @TempDir
     Path dir;
-    WireMockServer stable;
-    WireMockServer canary;
+    @RegisterExtension
+    static WireMockExtension stable = WireMockUpstreams.perClass();
+    @RegisterExtension
+    static WireMockExtension canary = WireMockUpstreams.perClass();
     Instance fader;
     ChromeDriver browser;
     final HttpClient client = HttpClient.newHttpClient();
 
-    @BeforeEach
-    void start() {
-        stable = server("stable", 200);
-        canary = server("canary", 200);
+    @BeforeAll
+    static void stub() {
+        stable.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("stable")));
+        canary.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("canary")));
     }
 
     void open(String top) throws Exception {
@@ -80,7 +83,7 @@ class PageIT {
                       steps: [25%%, 100%%]
                       step-min-duration: 1h
                       state-dir: state
-                """.formatted(stable.port(), canary.port()));
+                """.formatted(stable.getPort(), canary.getPort()));
         fader = new Instance(file, ConfigLoader.load(file), 1).start();
         ChromeOptions o = new ChromeOptions().setBinary("/usr/bin/chromium")
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -88,13 +91,6 @@ class PageIT {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         browser = new ChromeDriver(service, o);
-    }
-
-    WireMockServer server(String body, int status) {
-        WireMockServer s = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        s.start();
-        s.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(status).withBody(body)));
-        return s;
     }
 
     @AfterEach
@@ -105,8 +101,6 @@ class PageIT {
         if (fader != null) {
             fader.close();
         }
-        stable.stop();
-        canary.stop();
     }
 
     String admin(String path) {

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.fader.app.Instance;
 import dev.fader.config.ConfigLoader;
+import dev.fader.testing.TestInstance;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -121,15 +122,6 @@ class ProgressiveIT {
         fader.tick();
     }
 
-    static double sample(String scrape, String nameAndLabels) {
-        for (String line : scrape.split("\n")) {
-            if (line.startsWith(nameAndLabels + " ")) {
-                return Double.parseDouble(line.substring(nameAndLabels.length() + 1).trim());
-            }
-        }
-        throw new AssertionError(nameAndLabels + " not in the scrape (expected: a sample)");
-    }
-
     RolloutState state() {
         return fader.controllers().get("web").state();
     }
@@ -169,8 +161,8 @@ class ProgressiveIT {
                 .contains("fader_rollout_state{rollout=\"web\",state=\"progressing\"} 0.0")
                 .contains("fader_rollout_step{rollout=\"web\"} 2.0")
                 .contains("fader_sample_ratio_mismatch{rollout=\"web\"} 0.0");
-        assertThat(sample(metrics, "fader_analysis_evidence{gate=\"errors\",rollout=\"web\"}"))
-                .isGreaterThanOrEqualTo(sample(metrics, "fader_analysis_evidence_needed{gate=\"errors\",rollout=\"web\"}"))
+        assertThat(TestInstance.sample(metrics, "fader_analysis_evidence{gate=\"errors\",rollout=\"web\"}"))
+                .isGreaterThanOrEqualTo(TestInstance.sample(metrics, "fader_analysis_evidence_needed{gate=\"errors\",rollout=\"web\"}"))
                 .isGreaterThan(1);
         canary.resetRequests();
         assertThat(traffic(200)).isZero();

@@ -41,7 +41,12 @@ public final class TestInstance implements AutoCloseable {
 
     /** The value of one Prometheus sample line, or -1 when absent. */
     public double metric(String nameAndLabels) {
-        for (String line : instance.metrics().scrape().split("\n")) {
+        return sample(instance.metrics().scrape(), nameAndLabels);
+    }
+
+    /** The value of the sample line {@code nameAndLabels} in a Prometheus text scrape, or -1 when absent. */
+    public static double sample(String scrape, String nameAndLabels) {
+        for (String line : scrape.split("\n")) {
             if (line.startsWith(nameAndLabels + " ")) {
                 return Double.parseDouble(line.substring(nameAndLabels.length() + 1).trim());
             }
