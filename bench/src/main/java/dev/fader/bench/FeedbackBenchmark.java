@@ -56,8 +56,8 @@ public class FeedbackBenchmark {
             boolean canary = i % 10 == 0;
             boolean error = i % 100 == 7;
             String variant = canary ? "canary" : "stable";
-            outcomes[i] = new Outcome(new Outcome.Request(0, "r" + i, "GET", "h", "/x"),
-                    new Outcome.Route("web", variant, "everyone", i * 7 % 10_000, i * 0x9E3779B1, variant,
+            outcomes[i] = new Outcome(new Outcome.Request(0, "r" + i, "GET", "h", "/x", "a" + i),
+                    new Outcome.Route("web", variant, "everyone", i * 7 % 10_000, i * 0x9E3779B1, 0, variant,
                             canary ? "127.0.0.1:9101" : "127.0.0.1:9001", false, -1),
                     error ? Outcome.Kind.S5XX : Outcome.Kind.S2XX, error ? 503 : 200, 900_000 + i, 1_000_000 + i, 0,
                     100, false, null, null);

@@ -3,7 +3,9 @@ package dev.fader.admin;
 import dev.fader.cluster.FleetStatus;
 import dev.fader.analysis.Controllers;
 import dev.fader.config.Address;
+import dev.fader.config.AdminAccess;
 import dev.fader.feedback.AnswerLedger;
+import dev.fader.feedback.SeenUsers;
 import dev.fader.feedback.Feedback;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.Verdicts;
@@ -42,15 +44,24 @@ public interface AdminApi {
     /** Shadow traffic and its comparisons, per rollout. */
     Shadows shadows();
 
-    /** A recent model answer by its request id, or null when unknown or older than the feedback window. */
-    AnswerLedger.Entry answer(String requestId);
+    /** A recent model answer by its answer id, or null when unknown or older than the feedback window. */
+    AnswerLedger.Entry answer(String answerId);
+
+    /** Where the user with these key hashes was last served in {@code rollout} within the window, or null. */
+    SeenUsers.Entry seenUser(String rollout, int keyHash, int userTag);
+
+    /** Who may use the admin port now: the running config's tokens and Host names (they apply on reload). */
+    default AdminAccess access() {
+        return table().config().access();
+    }
 
     /**
      * The outcome of a reload, as /status shows it under {@code lastReload}; {@code impact} says who moved;
-     * {@code restartNeeded} names changed keys that only a restart applies.
+     * {@code restartNeeded} names changed keys that only a restart applies; {@code timedOut}: the file could not
+     * be read within the reloader's time limit (a FIFO, a stuck mount), so nothing was applied.
      */
     record ReloadStatus(boolean ok, long epoch, long atMillis, List<String> errors, List<String> impact,
-            List<String> restartNeeded) {
+            List<String> restartNeeded, boolean timedOut) {
     }
 
     /** {@code health}: "healthy", "unhealthy", "unknown" (first check pending) or "unchecked" (no health-check). */

@@ -1,5 +1,6 @@
 package dev.fader.admin;
 
+import dev.fader.admin.AdminGuard.Holder;
 import dev.fader.feedback.JsonWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -14,93 +15,117 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Routes one admin request. Work that may block (reload reads a file; status walks windows) runs on
- * {@code worker}, never on the event loop.
+ * Routes one admin request: the {@link AdminGuard} first, then the route on its own lane ({@link AdminLanes}),
+ * so that health, metrics and manual control never queue behind a reload, a status walk or feedback bodies.
+ * {@code /healthz} is answered on the event loop itself.
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger audit = LoggerFactory.getLogger("fader.admin");
     private final AdminApi api;
-    private final String token;
-    private final Executor worker;
+    private final AdminLanes lanes;
+    private final AuthFailures failures;
+    private final String scheme;
 
-    AdminHandler(AdminApi api, String token, Executor worker) {
+    AdminHandler(AdminApi api, AdminLanes lanes, AuthFailures failures, String scheme) {
         this.api = api;
-        this.token = token;
-        this.worker = worker;
+        this.lanes = lanes;
+        this.failures = failures;
+        this.scheme = scheme;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (req.decoderResult().isFailure()) {
-            send(ctx, HttpResponseStatus.BAD_REQUEST, "text/plain", "malformed request\n", false);
+            send(ctx, Reply.text(HttpResponseStatus.BAD_REQUEST, "malformed request"), false);
             return;
         }
         String path = req.uri().split("\\?", 2)[0];
         HttpMethod method = req.method();
-        String body = req.content().toString(StandardCharsets.UTF_8);
-        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-        worker.execute(() -> {
-            Reply r;
-            try {
-                r = handle(method, path, body, auth);
-            } catch (RuntimeException e) {
-                r = new Reply(HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", "internal error: " + e + "\n");
-            }
-            Reply reply = r;
-            ctx.executor().execute(() -> send(ctx, reply.status, reply.type, reply.body, keepAlive));
-        });
-    }
-
-    record Reply(HttpResponseStatus status, String type, String body) {
-        static Reply json(HttpResponseStatus s, String body) {
-            return new Reply(s, "application/json", body + "\n");
-        }
-
-        static Reply text(HttpResponseStatus s, String body) {
-            return new Reply(s, "text/plain; charset=utf-8", body + "\n");
-        }
-    }
-
-    private Reply handle(HttpMethod method, String path, String body, String auth) {
-        if (method.equals(HttpMethod.POST) && token != null && !("Bearer " + token).equals(auth)) {
-            return Reply.text(HttpResponseStatus.UNAUTHORIZED, "this admin API needs Authorization: Bearer <admin-token>");
-        }
         if (path.equals("/healthz")) {
-            return api.draining() ? Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining")
-                    : Reply.text(HttpResponseStatus.OK, "ok");
+            send(ctx, api.draining() ? Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining")
+                    : Reply.text(HttpResponseStatus.OK, "ok"), keepAlive);
+            return;
         }
-        if (path.equals("/metrics") && method.equals(HttpMethod.GET)) {
+        String peer = peer(ctx);
+        Access need = Access.of(method, path);
+        long wait = failures.blockedFor(peer);
+        if (wait > 0 && need != Access.OPEN) {
+            api.metrics().adminRefused("rate-limited");
+            send(ctx, Reply.text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many failed authentications from " + peer
+                    + "; retry in " + wait + "s").retryAfter(wait), keepAlive);
+            return;
+        }
+        int localPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+        AdminGuard.Verdict v = AdminGuard.check(method, path, req.headers(), req.content().readableBytes(), need,
+                api.access(), scheme, localPort);
+        if (v.refused()) {
+            refused(v, peer, method, path);
+            send(ctx, Reply.text(v.status(), v.message()), keepAlive);
+            return;
+        }
+        String body = req.content().toString(StandardCharsets.UTF_8);
+        Executor lane = lanes.of(method, path);
+        try {
+            lane.execute(() -> {
+                Reply r;
+                try {
+                    r = route(method, path, body, v.holder(), peer);
+                } catch (RuntimeException e) {
+                    r = Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e.getClass().getSimpleName());
+                }
+                Reply reply = r;
+                ctx.executor().execute(() -> send(ctx, reply, keepAlive));
+            });
+        } catch (RejectedExecutionException e) {
+            send(ctx, Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "busy: too many " + lanes.name(lane)
+                    + " requests queued; retry shortly").retryAfter(1), keepAlive);
+        }
+    }
+
+    private void refused(AdminGuard.Verdict v, String peer, HttpMethod method, String path) {
+        if (v.reason() != null) {
+            failures.failed(peer);
+            api.metrics().adminRefused(v.reason());
+        } else {
+            api.metrics().adminRefused(v.status().code() == 421 ? "host" : v.status().code() == 415 ? "content-type"
+                    : "origin");
+        }
+        audit.warn("refused {} {} from {}: {} {}", method, path, peer, v.status().code(), v.message());
+    }
+
+    private Reply route(HttpMethod method, String path, String body, Holder holder, String peer) {
+        boolean get = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+        if (path.equals("/metrics") && get) {
             api.metrics().bindCaches(api.windows());
             return new Reply(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", api.metrics().scrape());
         }
-        if (path.equals("/status") && method.equals(HttpMethod.GET)) {
+        if (path.equals("/status") && get) {
             return Reply.json(HttpResponseStatus.OK, StatusJson.render(api));
         }
-        if (path.equals("/status/history") && method.equals(HttpMethod.GET)) {
+        if (path.equals("/status/history") && get) {
             return Reply.json(HttpResponseStatus.OK, api.history().json());
         }
-        if (path.equals("/") && method.equals(HttpMethod.GET)) {
+        if (path.equals("/") && get) {
             return new Reply(HttpResponseStatus.OK, "text/html; charset=utf-8", Page.index());
         }
-        if (path.startsWith("/ui/") && method.equals(HttpMethod.GET)) {
+        if (path.startsWith("/ui/") && get) {
             String[] f = Page.file(path.substring("/ui/".length()));
             return f == null ? Reply.text(HttpResponseStatus.NOT_FOUND, "no such file: " + path) : new Reply(HttpResponseStatus.OK, f[1], f[0]);
         }
         if (path.equals("/reload") && method.equals(HttpMethod.POST)) {
-            AdminApi.ReloadStatus s = api.reload();
-            JsonWriter w = new JsonWriter().beginObject().field("ok", s.ok()).field("epoch", s.epoch());
-            w.name("errors").beginArray();
-            s.errors().forEach(w::value);
-            w.endArray().name("impact").beginArray();
-            s.impact().forEach(w::value);
-            w.endArray().endObject();
-            return Reply.json(s.ok() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, w.toString());
+            audit.warn("reload requested by {} token from {}", label(holder), peer);
+            return reload();
         }
-        if (path.startsWith("/shadow/") && method.equals(HttpMethod.GET)) {
+        if (path.startsWith("/shadow/") && get) {
             String rollout = path.substring("/shadow/".length());
             String report = api.table().rollout(rollout) == null ? null : api.shadows().reportJson(rollout);
             return report != null ? Reply.json(HttpResponseStatus.OK, report) : Reply.text(HttpResponseStatus.NOT_FOUND,
@@ -108,7 +133,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                             : "has no shadow: block (expected: shadow: { upstream: ... } on the rollout)"));
         }
         if (path.equals("/feedback") && method.equals(HttpMethod.POST)) {
-            return FeedbackEndpoint.handle(api, body);
+            return FeedbackEndpoint.handle(api, body, holder != Holder.NONE);
         }
         if (path.startsWith("/rollouts/") && method.equals(HttpMethod.POST)) {
             String[] parts = path.substring("/rollouts/".length()).split("/");
@@ -116,6 +141,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return Reply.text(HttpResponseStatus.NOT_FOUND, "expected /rollouts/{name}/pause|resume|abort|promote");
             }
             AdminApi.ControlResult c = api.control(parts[0], parts[1]);
+            audit.warn("{} {} by {} token from {}: {}", parts[1], parts[0], label(holder), peer,
+                    c == null ? "unknown rollout" : c.status() + " " + c.message());
             if (c == null) {
                 return Reply.text(HttpResponseStatus.NOT_FOUND, "unknown rollout '" + parts[0] + "'");
             }
@@ -128,15 +155,63 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return Reply.text(HttpResponseStatus.NOT_FOUND, "no such admin endpoint: " + path);
     }
 
-    private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String text,
-            boolean keepAlive) {
-        ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        if (type.startsWith("text/html")) {
-            // The page may load and call this admin port only: nothing from anywhere else.
-            r.headers().set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
-                    .set("X-Content-Type-Options", "nosniff");
+    private Reply reload() {
+        AdminApi.ReloadStatus s = api.reload();
+        JsonWriter w = new JsonWriter().beginObject().field("ok", s.ok()).field("epoch", s.epoch());
+        w.name("errors").beginArray();
+        s.errors().forEach(w::value);
+        w.endArray().name("impact").beginArray();
+        s.impact().forEach(w::value);
+        w.endArray().endObject();
+        HttpResponseStatus status = s.ok() ? HttpResponseStatus.OK
+                : s.timedOut() ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.UNPROCESSABLE_ENTITY;
+        return Reply.json(status, w.toString());
+    }
+
+    private static String label(Holder h) {
+        return switch (h) {
+            case ADMIN -> "an admin";
+            case FEEDBACK -> "a feedback";
+            case READ -> "a read";
+            case NONE -> "no";
+        };
+    }
+
+    private static String peer(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
+    }
+
+    record Reply(HttpResponseStatus status, String type, String body, long retryAfter) {
+        Reply(HttpResponseStatus status, String type, String body) {
+            this(status, type, body, -1);
+        }
+
+        static Reply json(HttpResponseStatus s, String body) {
+            return new Reply(s, "application/json", body + "\n");
+        }
+
+        static Reply text(HttpResponseStatus s, String body) {
+            return new Reply(s, "text/plain; charset=utf-8", body + "\n");
+        }
+
+        Reply retryAfter(long seconds) {
+            return new Reply(status, type, body, seconds);
+        }
+    }
+
+    private static void send(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
+        ByteBuf body = Unpooled.copiedBuffer(reply.body(), StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(), body);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.type()).setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set("X-Content-Type-Options", "nosniff").set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        if (reply.retryAfter() > 0) {
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, reply.retryAfter());
+        }
+        if (reply.type().startsWith("text/html")) {
+            // The page may load and call this admin port only, and no other site may frame it (clickjacking).
+            r.headers().set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:;"
+                    + " style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'")
+                    .set("X-Frame-Options", "DENY").set("Referrer-Policy", "no-referrer");
         }
         if (!keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, "close");

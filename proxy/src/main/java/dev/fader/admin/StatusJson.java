@@ -2,6 +2,7 @@ package dev.fader.admin;
 
 import dev.fader.cluster.FleetStatus;
 import dev.fader.analysis.Gate;
+import dev.fader.analysis.Controllers;
 import dev.fader.analysis.RolloutController;
 import dev.fader.analysis.RolloutState;
 import dev.fader.config.Address;
@@ -57,7 +58,7 @@ final class StatusJson {
         }
         w.name("rollouts").beginArray();
         for (RolloutReport r : RolloutReport.of(table, windows, api.verdicts())) {
-            rollout(w, r, api.controllers().get(r.name()), table.rollout(r.name()).config().observeOpenAi(),
+            rollout(w, r, api.controllers().get(r.name()), api.controllers().persisted(r.name()), table.rollout(r.name()).config().observeOpenAi(),
                     api.shadows().summary(r.name()));
         }
         w.endArray();
@@ -121,7 +122,8 @@ final class StatusJson {
         w.endObject().endObject();
     }
 
-    private static void rollout(JsonWriter w, RolloutReport r, RolloutController c, boolean model, String shadow) {
+    private static void rollout(JsonWriter w, RolloutReport r, RolloutController c, Controllers.Persisted persisted,
+            boolean model, String shadow) {
         w.beginObject().field("name", r.name()).field("baseline", r.baseline());
         if (shadow != null) {
             w.field("shadow", shadow);
@@ -130,6 +132,11 @@ final class StatusJson {
             w.field("state", "static").name("step").value((String) null);
         } else {
             progressive(w, c);
+            w.name("persisted").beginObject().field("ok", persisted == null || persisted.ok());
+            if (persisted != null) {
+                w.field("error", persisted.error()).field("at", Instant.ofEpochMilli(persisted.atMillis()).toString());
+            }
+            w.endObject();
         }
         w.name("layers").beginArray();
         for (RolloutReport.Layer l : r.layers()) {

@@ -38,6 +38,12 @@ public final class Controllers implements OutcomeSink {
     private final Webhooks webhooks = new Webhooks();
     private final Map<String, RolloutController> byName = new ConcurrentHashMap<>();
     private final Function<String, String> splitProblem;
+    private final Map<String, Persisted> persisted = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<String> onWriteError = rollout -> { };
+
+    /** Whether a rollout's state is on disk: {@code ok}, else the last write's {@code error}, at {@code atMillis}. */
+    public record Persisted(boolean ok, String error, long atMillis) {
+    }
 
     /** {@code baseDir} resolves relative {@code state-dir}s (the config file's folder). */
     public Controllers(LongSupplier clockMillis, Path baseDir, BiConsumer<String, RolloutState> onTransition) {
@@ -73,9 +79,13 @@ public final class Controllers implements OutcomeSink {
                 next.put(r.name(), existing); // same definition: same state, same step counters
                 continue;
             }
-            next.put(r.name(), new RolloutController(r, canary, initialState(r, fingerprint)));
+            RolloutController fresh = new RolloutController(r, canary, initialState(r, fingerprint));
+            Persisted written = persisted.get(r.name());
+            fresh.unpersisted(written == null || written.ok() ? null : written.error());
+            next.put(r.name(), fresh);
         }
         byName.keySet().retainAll(next.keySet());
+        persisted.keySet().retainAll(next.keySet());
         byName.putAll(next);
     }
 
@@ -86,9 +96,12 @@ public final class Controllers implements OutcomeSink {
         try {
             s = store.load(r.name());
         } catch (IOException e) {
-            // Unreadable state must never let a canary start high: start aborted and say why.
-            RolloutState safe = RolloutState.start(r.name(), fingerprint, now).to(RolloutState.Phase.ABORTED, 0,
-                    "state file unreadable, started safe (aborted): " + e.getMessage(), now);
+            // Unreadable state must never let a canary start high, nor be lost: the file is kept aside and the
+            // rollout waits at 0% (step -1) for an operator's resume, which starts it at its first step.
+            String kept = store.keepAside(r.name(), now);
+            RolloutState safe = RolloutState.start(r.name(), fingerprint, now).to(RolloutState.Phase.PAUSED, -1,
+                    "state file unreadable" + (kept == null ? "" : " (kept as " + kept + ")") + ": " + e.getMessage()
+                    + "; paused at 0% until POST /rollouts/" + r.name() + "/resume starts it at its first step", now);
             log.error("rollout {}: {}", r.name(), safe.reason());
             persist(r, safe);
             return safe;
@@ -104,6 +117,16 @@ public final class Controllers implements OutcomeSink {
         }
         persist(r, fresh);
         return fresh;
+    }
+
+    /** Hears the rollout of every failed state write ({@code fader_state_write_errors_total}). */
+    public void onWriteError(java.util.function.Consumer<String> listener) {
+        this.onWriteError = listener;
+    }
+
+    /** Whether {@code rollout}'s state is on disk (null before its first write). */
+    public Persisted persisted(String rollout) {
+        return persisted.get(rollout);
     }
 
     /** The weights the controllers set, per rollout, for {@code RoutingTable.compile}. */
@@ -122,6 +145,9 @@ public final class Controllers implements OutcomeSink {
         long now = clockMillis.getAsLong();
         boolean changed = false;
         for (RolloutController c : byName.values()) {
+            if (c.unpersisted() != null) {
+                persist(c.config(), c.state()); // a disk that was full may have room again
+            }
             int before = c.weight();
             String problem = c.state().phase() == RolloutState.Phase.PROGRESSING ? splitProblem.apply(c.name()) : null;
             RolloutState s = problem != null ? c.pauseFor(problem, now) : c.tick(now);
@@ -168,6 +194,10 @@ public final class Controllers implements OutcomeSink {
         RolloutController c = byName.get(rollout);
         if (c == null) {
             return null;
+        }
+        if (action.equals("promote") && c.unpersisted() != null) {
+            return new ControlOutcome(false, "cannot promote while the state cannot be written (" + c.unpersisted()
+                    + "): a restart would forget it; pause and abort still apply");
         }
         StringBuilder why = new StringBuilder();
         RolloutState s = c.control(action, clockMillis.getAsLong(), why);
@@ -216,10 +246,22 @@ public final class Controllers implements OutcomeSink {
     }
 
     private void persist(RolloutConfig r, RolloutState s) {
+        long now = clockMillis.getAsLong();
+        RolloutController c = byName.get(r.name());
         try {
             store(r).save(s);
-        } catch (IOException e) {
-            log.error("rollout {}: cannot persist state to {}: {}", r.name(), store(r).fileOf(r.name()), e.toString());
+            persisted.put(r.name(), new Persisted(true, null, now));
+            if (c != null) {
+                c.unpersisted(null);
+            }
+        } catch (IOException | RuntimeException e) {
+            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+            persisted.put(r.name(), new Persisted(false, "cannot write " + store(r).fileOf(r.name()) + ": " + why, now));
+            if (c != null) {
+                c.unpersisted(why);
+            }
+            onWriteError.accept(r.name());
+            log.error("rollout {}: cannot persist state to {}: {}", r.name(), store(r).fileOf(r.name()), why);
         }
     }
 

@@ -140,8 +140,8 @@ public final class Plan {
     }
 
     private static Outcome outcome(RouteDecision d, boolean failed) {
-        return new Outcome(new Outcome.Request(0, "", "GET", "", "/"), new Outcome.Route(d.rollout().name(),
-                d.variant(), d.layer(), d.bucket(), d.keyHash(), d.upstream(), "", false, -1),
+        return new Outcome(new Outcome.Request(0, "", "GET", "", "/", null), new Outcome.Route(d.rollout().name(),
+                d.variant(), d.layer(), d.bucket(), d.keyHash(), d.userTag(), d.upstream(), "", false, -1),
                 failed ? Outcome.Kind.S5XX : Outcome.Kind.S2XX, failed ? 500 : 200, ANSWER_NANOS, ANSWER_NANOS, 0, 0, false,
                 null, null);
     }

@@ -59,6 +59,8 @@ public final class RolloutController {
         return canary;
     }
 
+    private volatile String unpersisted;
+
     RolloutConfig config() {
         return rollout;
     }
@@ -125,6 +127,13 @@ public final class RolloutController {
         List<Gate> g = judge.tick(weight() / 10_000.0);
         gates = g;
         Decision d = evaluate(s, g, c.canary.requests.sum(), c.baseline.requests.sum(), now - s.stepStartedMillis(), now);
+        String unwritten = unpersisted;
+        if (d.moved() && unwritten != null && d.next().phase() != RolloutState.Phase.ABORTED
+                && d.next().phase() != RolloutState.Phase.PAUSED) {
+            // A step up that a restart would forget is not taken: the state must be on disk first.
+            state = s.holding("holding: the state cannot be written (" + unwritten + "); no step up until it can");
+            return null;
+        }
         if (!d.moved()) {
             state = d.next();
             return null;
@@ -190,8 +199,8 @@ public final class RolloutController {
                 }
                 break;
             case "resume":
-                if (s.phase() == RolloutState.Phase.PAUSED) {
-                    return s.to(RolloutState.Phase.PROGRESSING, s.step(), "resumed by the operator", now);
+                if (s.phase() == RolloutState.Phase.PAUSED) { // step -1: paused at 0% (a corrupt state file)
+                    return s.to(RolloutState.Phase.PROGRESSING, Math.max(0, s.step()), "resumed by the operator", now);
                 }
                 if (s.phase() == RolloutState.Phase.ABORTED) {
                     why.append("an aborted rollout stays aborted until its definition changes (e.g. a new revision:)");
@@ -218,6 +227,15 @@ public final class RolloutController {
         }
         why.append("cannot ").append(action).append(" a rollout that is ").append(s.phase().label());
         return null;
+    }
+
+    /** Why the last write of this rollout's state failed, or null when it is on disk: no step up meanwhile. */
+    void unpersisted(String why) {
+        unpersisted = why;
+    }
+
+    String unpersisted() {
+        return unpersisted;
     }
 
     private RolloutState moveTo(RolloutState next) {

@@ -28,8 +28,31 @@ public final class StateStore {
         this.dir = dir;
     }
 
+    /**
+     * The rollout's state file. Rollout names are validated to {@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}}, so the
+     * name is the file name as it is and two rollouts never share a file (before, {@code a/b} and {@code a_b} did).
+     */
     public Path fileOf(String rollout) {
-        return dir.resolve(rollout.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+        if (!rollout.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("rollout name '" + rollout + "' cannot name a state file"
+                    + " (expected: [A-Za-z0-9][A-Za-z0-9._-]{0,63}, as validation requires)");
+        }
+        return dir.resolve(rollout + ".json");
+    }
+
+    /**
+     * Moves an unreadable state file aside as {@code NAME.corrupt-<epoch-millis>}, so that what it held stays for
+     * an operator to read; returns the new file name, or null when there was nothing to move or it could not be.
+     */
+    public String keepAside(String rollout, long nowMillis) {
+        Path f = fileOf(rollout);
+        Path aside = f.resolveSibling(rollout + ".corrupt-" + nowMillis);
+        try {
+            Files.move(f, aside);
+            return aside.getFileName().toString();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The saved state, null when there is none; throws when a file exists but cannot be read as state. */

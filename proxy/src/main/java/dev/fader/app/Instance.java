@@ -19,6 +19,7 @@ import dev.fader.feedback.Judges;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.feedback.RolloutReport;
 import dev.fader.feedback.SampleRatio;
+import dev.fader.feedback.SeenUsers;
 import dev.fader.feedback.Verdicts;
 import dev.fader.metrics.ProxyMetrics;
 import dev.fader.proxy.EndpointHealth;
@@ -57,6 +58,8 @@ public final class Instance implements AdminApi, AutoCloseable {
     private final Controllers controllers;
     private final Engine engine;
     private final AnswerLedger answers;
+    private final SeenUsers seenUsers;
+    private final Object reloadTurn = new Object(); // one reload at a time, apart from the lock the tick takes
     private final FeedbackDesk feedback;
     private final Judges judges;
     private final Shadows shadows;
@@ -90,16 +93,24 @@ public final class Instance implements AdminApi, AutoCloseable {
         this.metrics = new ProxyMetrics(() -> self[0].table());
         this.controllers = new Controllers(clockMillis, base == null ? Path.of(".") : base,
                 (name, state) -> metrics.transition(name, state.phase().label()), this::splitProblem);
+        controllers.onWriteError(metrics::stateWriteError);
         controllers.reconcile(config);
         this.accessLog = AccessLog.open(config.accessLog());
         RoutingTable first = RoutingTable.compile(config, epoch.get(), controllers.overrides());
         this.engine = new Engine(controllers, config.feedback(), first);
         this.answers = new AnswerLedger(config.feedback().rememberAnswers(), config.feedback().window().toNanos(),
                 System::nanoTime);
-        this.feedback = new FeedbackDesk(windows, controllers, engine, metrics, FeedbackEvents.open(config.feedback().events()));
+        this.seenUsers = new SeenUsers(config.feedback().rememberUsers(), config.feedback().window().toNanos(),
+                System::nanoTime);
+        FeedbackEvents events = FeedbackEvents.open(config.feedback().events());
+        metrics.bindLog("feedback-events", events::dropped);
+        if (accessLog != null) {
+            metrics.bindLog("access", accessLog::dropped);
+        }
+        this.feedback = new FeedbackDesk(windows, controllers, engine, metrics, events, answers);
         this.judges = new Judges(() -> self[0].table(), feedback::accept, metrics::judged);
         this.shadows = new Shadows(() -> self[0].table(), metrics::shadowed, metrics::shadowDifference);
-        OutcomeSink sink = windows.and(metrics).and(controllers).and(engine).and(answers).and(judges).and(shadows);
+        OutcomeSink sink = windows.and(metrics).and(controllers).and(engine).and(answers).and(seenUsers).and(judges).and(shadows);
         if (accessLog != null) {
             sink = sink.and(accessLog);
         }
@@ -110,8 +121,9 @@ public final class Instance implements AdminApi, AutoCloseable {
         this.feedbackLog = new FeedbackLog(proxy::table, windows, engine);
         metrics.bindEngine(controllers, windows, engine);
         this.history = new History(proxy::table, windows, metrics, controllers, config.feedback().window(), Duration.ofSeconds(1));
-        this.reloader = new Reloader(configPath, epoch, proxy::table, controllers, this::publish);
-        this.lastReload = new ReloadStatus(true, epoch.get(), System.currentTimeMillis(), List.of(), List.of(), List.of());
+        this.reloader = new Reloader(configPath, epoch, proxy::table, controllers, this::publish, this);
+        this.lastReload = new ReloadStatus(true, epoch.get(), System.currentTimeMillis(), List.of(), List.of(), List.of(),
+                false);
         this.fleet = config.cluster() == null ? null
                 : new Fleet(config.cluster(), controllers, this::publishControllerWeights, clockMillis, System::nanoTime);
         if (fleet != null) {
@@ -179,7 +191,7 @@ public final class Instance implements AdminApi, AutoCloseable {
         proxyAddress = proxy.start(initial.listen());
         if (initial.admin() != null) {
             admin = new AdminServer(proxy.transport().newGroup(1, "fader-admin"));
-            adminAddress = admin.start(initial.admin(), proxy.transport().serverChannel(), this, initial.adminToken());
+            adminAddress = admin.start(initial.admin(), proxy.transport().serverChannel(), this);
             log.info("admin API on http://{}:{}/ (status, metrics, reload)", adminAddress.getHostString(),
                     adminAddress.getPort());
         }
@@ -223,11 +235,14 @@ public final class Instance implements AdminApi, AutoCloseable {
         return lastReload;
     }
 
+    /** Reloads the file now; never holds the lock the progressive tick takes while it reads (see {@link Reloader}). */
     @Override
-    public synchronized ReloadStatus reload() {
-        lastReload = reloader.reload(System.currentTimeMillis());
-        metrics.reload(lastReload.ok());
-        return lastReload;
+    public ReloadStatus reload() {
+        synchronized (reloadTurn) {
+            lastReload = reloader.reload(System.currentTimeMillis());
+            metrics.reload(lastReload.ok());
+            return lastReload;
+        }
     }
 
     @Override
@@ -274,8 +289,13 @@ public final class Instance implements AdminApi, AutoCloseable {
     }
 
     @Override
-    public AnswerLedger.Entry answer(String requestId) {
-        return answers.find(requestId);
+    public AnswerLedger.Entry answer(String answerId) {
+        return answers.find(answerId);
+    }
+
+    @Override
+    public SeenUsers.Entry seenUser(String rollout, int keyHash, int userTag) {
+        return seenUsers.find(rollout, keyHash, userTag);
     }
 
     @Override
@@ -312,6 +332,7 @@ public final class Instance implements AdminApi, AutoCloseable {
             fleet.close();
         }
         feedbackLog.close();
+        reloader.close();
         proxy.close();
         judges.close();
         shadows.close();

@@ -49,7 +49,11 @@ final class FileWatcher implements AutoCloseable {
                         quietUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(debounceMillis);
                     }
                 }
-                onChange.run();
+                try {
+                    onChange.run();
+                } catch (Throwable t) { // an OutOfMemoryError in one reload must not end every later one
+                    log.error("reload after a change of {} failed: {}", name, t.toString());
+                }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             Thread.currentThread().interrupt();

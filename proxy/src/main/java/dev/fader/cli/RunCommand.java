@@ -43,7 +43,13 @@ final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
-        Instance fader = new Instance(config, cfg, threads).start();
+        Instance fader;
+        try {
+            fader = new Instance(config, cfg, threads).start();
+        } catch (IOException e) { // a log that cannot be opened, a port in use: one line, not a stack trace
+            System.err.println("fader: " + e.getMessage());
+            return 1;
+        }
         if (pidFile != null) {
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -20,7 +21,8 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Reads a rollout file into a validated {@link FaderConfig}, or throws with every error it found. */
 public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of(
-            "listen", "admin", "admin-token", "access-log", "trusted-proxies", "upstreams", "rollouts", "feedback",
+            "listen", "admin", "admin-token", "feedback-token", "admin-read-token", "admin-hosts", "access-log",
+            "trusted-proxies", "upstreams", "rollouts", "feedback",
             "connect-timeout", "response-timeout", "client-header-timeout", "idle-timeout", "upstream-idle-timeout",
             "drain-timeout", "max-idle-per-endpoint", "max-connections", "max-body-size", "max-header-size",
             "max-request-line", "body-timeout", "outlier-consecutive-failures", "outlier-base-ejection",
@@ -30,17 +32,19 @@ public final class ConfigLoader {
     }
 
     public static FaderConfig load(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(file.toString(), 1, 1,
-                    "cannot read file: " + e.getMessage())));
-        }
-        return parse(file, text);
+        return load(file, System::getenv);
+    }
+
+    /** Reads {@code file} with {@code env} answering {@code ${env:NAME}} references (tests pass their own). */
+    public static FaderConfig load(Path file, Function<String, String> env) throws ConfigException {
+        return parse(file, RolloutFile.read(file), env);
     }
 
     public static FaderConfig parse(Path file, String text) throws ConfigException {
+        return parse(file, text, System::getenv);
+    }
+
+    public static FaderConfig parse(Path file, String text, Function<String, String> env) throws ConfigException {
         Problems problems = new Problems(file.toString());
         Node root;
         try (Reader reader = new StringReader(text)) {
@@ -59,14 +63,16 @@ public final class ConfigLoader {
             problems.at((Mark) null, "the file is empty (expected: at least listen and upstreams)");
             throw new ConfigException(problems.sorted());
         }
-        FaderConfig config = read(file, YamlMap.of(root, "", problems).allow(TOP_KEYS));
+        Path base = file.toAbsolutePath().getParent();
+        SecretRefs secrets = new SecretRefs(env, base == null ? Path.of(".") : base);
+        FaderConfig config = read(file, YamlMap.of(root, "", problems).allow(TOP_KEYS), secrets);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.sorted());
         }
         return config;
     }
 
-    private static FaderConfig read(Path file, YamlMap top) {
+    private static FaderConfig read(Path file, YamlMap top, SecretRefs secrets) {
         Problems problems = top.problems();
         Address listen = null;
         if (!top.has("listen")) {
@@ -87,12 +93,13 @@ public final class ConfigLoader {
         Map<String, UpstreamConfig> upstreams = UpstreamReader.read(top);
         RolloutReader rollouts = new RolloutReader(file, upstreams.keySet(), problems);
         List<RolloutConfig> list = rollouts.readAll(top);
-        StartupSettings startup = new StartupSettings(listen, admin, top.string("admin-token").orElse(null),
+        AdminAccess access = AccessReader.read(top, admin, secrets);
+        StartupSettings startup = new StartupSettings(listen, admin,
                 top.string("access-log").orElse(null), readFeedback(top),
                 top.parsed("max-idle-per-endpoint", s -> count(s, 0)).orElse(StartupSettings.DEFAULT_MAX_IDLE_PER_ENDPOINT),
                 top.parsed("upstream-idle-timeout", ConfigLoader::positive).orElse(StartupSettings.DEFAULT_UPSTREAM_IDLE_TIMEOUT),
                 ClusterReader.read(top, listen));
-        return new FaderConfig(file, startup, trusted, upstreams, list, readLimits(top));
+        return new FaderConfig(file, startup, access, trusted, upstreams, list, readLimits(top));
     }
 
     private static ProxyLimits readLimits(YamlMap top) {
@@ -121,7 +128,8 @@ public final class ConfigLoader {
         if (f == null) {
             return d;
         }
-        f.allow(Set.of("window", "log-interval", "min-requests", "tolerance", "alpha", "events", "remember-answers"));
+        f.allow(Set.of("window", "log-interval", "min-requests", "tolerance", "alpha", "events", "remember-answers",
+                "remember-users"));
         return new FeedbackSettings(
                 f.parsed("window", ConfigLoader::positive).orElse(d.window()),
                 f.parsed("log-interval", ConfigLoader::positive).orElse(d.logInterval()),
@@ -129,7 +137,8 @@ public final class ConfigLoader {
                 f.parsed("tolerance", s -> number(s, 1, 100)).orElse(d.tolerance()),
                 f.parsed("alpha", s -> number(s, 1e-9, 0.5)).orElse(d.alpha()),
                 f.string("events").orElse(d.events()),
-                f.parsed("remember-answers", s -> count(s, 1)).orElse(d.rememberAnswers()));
+                f.parsed("remember-answers", s -> count(s, 1)).orElse(d.rememberAnswers()),
+                f.parsed("remember-users", s -> count(s, 1)).orElse(d.rememberUsers()));
     }
 
     static Duration positive(String s) {

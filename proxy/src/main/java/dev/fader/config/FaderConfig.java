@@ -13,6 +13,7 @@ import java.util.Map;
 public record FaderConfig(
         Path source,
         StartupSettings startup,
+        AdminAccess access,
         List<String> trustedProxies,
         Map<String, UpstreamConfig> upstreams,
         List<RolloutConfig> rollouts,
@@ -26,7 +27,7 @@ public record FaderConfig(
 
     /** This file with other start-time settings: a reload keeps the running ones. */
     public FaderConfig withStartup(StartupSettings running) {
-        return new FaderConfig(source, running, trustedProxies, upstreams, rollouts, limits);
+        return new FaderConfig(source, running, access, trustedProxies, upstreams, rollouts, limits);
     }
 
     public Address listen() {
@@ -36,11 +37,6 @@ public record FaderConfig(
     /** Null when the file has no admin API. */
     public Address admin() {
         return startup.admin();
-    }
-
-    /** Null when POSTs need no token. */
-    public String adminToken() {
-        return startup.adminToken();
     }
 
     /** Null for stdout. */

@@ -30,7 +30,7 @@ public record ProxyLimits(
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(30),
-                0,
+                -1, // max-connections: derived from the open-file limit (ProxyServer)
                 0,
                 16 * 1024,
                 8 * 1024,

@@ -65,6 +65,7 @@ final class RolloutReader {
 
     private RolloutConfig read(YamlMap r) {
         String name = r.required("name");
+        checkName(r.value("name").orElse(r.node()), "rollout", name);
         String where = name == null ? r.where() : "rollout '" + name + "'";
         String host = null;
         String pathPrefix = "/";
@@ -152,6 +153,7 @@ final class RolloutReader {
         YamlMap v = r.map("variants").orElseThrow();
         for (String variant : v.keys()) {
             Node valueNode = v.value(variant).orElse(v.keyNode(variant).orElseThrow());
+            checkName(v.keyNode(variant).orElseThrow(), where + ": variant", variant);
             String upstream = v.string(variant).orElse(null);
             if (upstream == null) {
                 problems.at(valueNode, where + ".variants." + variant + ": names no upstream" + known(upstreams));
@@ -175,6 +177,7 @@ final class RolloutReader {
             YamlMap l = YamlMap.of(n, where + ".layers[" + i + "]", problems).allow(LAYER_KEYS);
             String name = l.string("name").orElse("layer-" + (i + 1));
             i++;
+            checkName(l.value("name").orElse(n), where + ": layer", name);
             if (!names.add(name)) {
                 problems.at(l.value("name").orElse(n), where + ": duplicate layer name '" + name + "'");
             }
@@ -297,6 +300,13 @@ final class RolloutReader {
                     + " (expected: leave the baseline out, it takes the rest)");
         }
         return new Split(shares);
+    }
+
+    private void checkName(Node at, String what, String name) {
+        String problem = name == null ? null : Names.problem(what, name);
+        if (problem != null) {
+            problems.at(at, problem);
+        }
     }
 
     private static String known(Set<String> names) {

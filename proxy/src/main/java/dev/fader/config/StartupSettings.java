@@ -13,7 +13,6 @@ import java.util.Objects;
 public record StartupSettings(
         Address listen,
         Address admin,
-        String adminToken,
         String accessLog,
         FeedbackSettings feedback,
         int maxIdlePerEndpoint,
@@ -31,9 +30,6 @@ public record StartupSettings(
         }
         if (!Objects.equals(admin, next.admin)) {
             keys.add("admin");
-        }
-        if (!Objects.equals(adminToken, next.adminToken)) {
-            keys.add("admin-token");
         }
         if (!Objects.equals(accessLog, next.accessLog)) {
             keys.add("access-log");

@@ -26,6 +26,10 @@ final class UpstreamReader {
         }
         YamlMap pools = top.map("upstreams").orElseThrow();
         for (String name : pools.keys()) {
+            String bad = Names.problem("upstream", name);
+            if (bad != null) {
+                problems.at(pools.keyNode(name).orElseThrow(), "upstreams: " + bad);
+            }
             YamlMap pool = pools.map(name).orElse(null);
             if (pool == null) {
                 problems.at(pools.keyNode(name).orElseThrow(),

@@ -121,10 +121,11 @@ public final class ModelDemo {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"assistant\",\"stream\":true,\"messages\":"
                             + "[{\"role\":\"user\",\"content\":\"Tell me about canaries\"}]}")).build();
             client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
-                String id = r.headers().firstValue("X-Request-Id").orElse(null);
+                String id = r.headers().firstValue("X-Fader-Answer-Id").orElse(null);
                 if (id != null && complains && r.body().contains("\"finish_reason\":\"length\"")) {
                     client.sendAsync(HttpRequest.newBuilder(URI.create(admin + "/feedback"))
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\":\"" + id
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"answerId\":\"" + id
                                     + "\",\"label\":\"negative\",\"comment\":\"cut off mid-sentence\"}")).build(),
                             HttpResponse.BodyHandlers.discarding());
                 }

@@ -19,7 +19,7 @@ public final class AccessLog implements OutcomeSink, AutoCloseable {
 
     /** {@code target}: null or "stdout", "off" (returns null), or a file appended to. */
     public static AccessLog open(String target) throws IOException {
-        LineWriter<Outcome> w = LineWriter.open(target, "fader-access-log", AccessLog::line);
+        LineWriter<Outcome> w = LineWriter.open(target, "access-log", "fader-access-log", AccessLog::line);
         return w == null ? null : new AccessLog(w);
     }
 

@@ -17,7 +17,12 @@ public final class FeedbackEvents implements AutoCloseable {
 
     /** {@code target}: null or "stdout", "off" (returns an instance that writes nothing), or a file appended to. */
     public static FeedbackEvents open(String target) throws IOException {
-        return new FeedbackEvents(LineWriter.open(target, "fader-feedback-events", FeedbackEvents::line));
+        return new FeedbackEvents(LineWriter.open(target, "feedback.events", "fader-feedback-events", FeedbackEvents::line));
+    }
+
+    /** Lines lost: the queue was full, or the disk refused them. */
+    public long dropped() {
+        return out == null ? 0 : out.dropped();
     }
 
     public void add(Feedback f) {
@@ -35,8 +40,8 @@ public final class FeedbackEvents implements AutoCloseable {
                 .field("variant", f.variant())
                 .field("layer", f.layer())
                 .field("label", f.positive() ? "positive" : "negative");
-        if (f.requestId() != null) {
-            w.field("requestId", f.requestId());
+        if (f.answerId() != null) {
+            w.field("answerId", f.answerId());
         }
         if (f.score() != null) {
             w.field("score", f.score());

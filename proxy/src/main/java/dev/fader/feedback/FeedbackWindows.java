@@ -78,6 +78,11 @@ public final class FeedbackWindows implements OutcomeSink {
         variant(rollout, variant).feedback(positive, score);
     }
 
+    /** A later label on an answer replaces the earlier one in the shown counts (never in the evidence). */
+    public void relabel(String rollout, String variant, boolean positive) {
+        variant(rollout, variant).relabel(positive);
+    }
+
     public WindowSnapshot snapshot(String rollout, String variant) {
         Map<String, SlidingWindow> byVariant = variants.get(rollout);
         SlidingWindow w = byVariant == null ? null : byVariant.get(variant);

@@ -67,7 +67,8 @@ public final class Judges implements OutcomeSink, AutoCloseable {
             onResult.accept(o.rollout(), "dropped");
             return;
         }
-        String body = new JsonWriter().beginObject().field("requestId", o.request().requestId())
+        String body = new JsonWriter().beginObject().field("answerId", o.request().answerId())
+                .field("requestId", o.request().requestId())
                 .field("rollout", o.rollout()).field("request", a.sample().request())
                 .field("answer", a.sample().answer()).endObject().toString();
         HttpRequest post = HttpRequest.newBuilder(judge.url()).timeout(judge.timeout())
@@ -85,7 +86,7 @@ public final class Judges implements OutcomeSink, AutoCloseable {
                         Outcome.Route route = o.route();
                         onScore.accept(new Feedback(System.currentTimeMillis(), route.rollout(), route.variant(),
                                 route.layer(), route.bucket() >= 0, route.keyHash(), score >= 0.5, score, "judge",
-                                o.request().requestId(), null));
+                                o.request().answerId(), null));
                     }
                 });
     }

@@ -11,8 +11,9 @@ public record Outcome(Request request, Route route, Kind kind, int status, long 
         long bytesIn, long bytesOut, boolean retried, ModelAnswer answer, Mirror mirror) {
 
     /** The request line's facts; {@code host} is the Host field as sent (normalized only where printed). */
-    public record Request(long startedAtMillis, String requestId, String method, String host, String path) {
-        static final Request NONE = new Request(0, "", "", "", "");
+    public record Request(long startedAtMillis, String requestId, String method, String host, String path,
+            String answerId) {
+        static final Request NONE = new Request(0, "", "", "", "", null);
     }
 
     /**
@@ -22,15 +23,15 @@ public record Outcome(Request request, Route route, Kind kind, int status, long 
      * share of its layer in basis points when the request was routed (the chance a random user got it), -1
      * when not taken (only model answers need it).
      */
-    public record Route(String rollout, String variant, String layer, int bucket, int keyHash, String upstream,
-            String endpoint, boolean fallback, int share) {
+    public record Route(String rollout, String variant, String layer, int bucket, int keyHash, int userTag,
+            String upstream, String endpoint, boolean fallback, int share) {
         /** A request refused before it was routed. */
-        public static final Route NONE = new Route("", "", "", -1, 0, "", "", false, -1);
+        public static final Route NONE = new Route("", "", "", -1, 0, 0, "", "", false, -1);
     }
 
     /** A request refused before routing (malformed, too large, too slow): nothing to blame on a variant. */
     public static Outcome refused(long nowMillis, int status) {
-        return new Outcome(new Request(nowMillis, "", "", "", ""), Route.NONE, Kind.ofStatus(status), status, -1, 0,
+        return new Outcome(new Request(nowMillis, "", "", "", "", null), Route.NONE, Kind.ofStatus(status), status, -1, 0,
                 0, 0, false, null, null);
     }
 

@@ -64,6 +64,13 @@ public final class SlidingWindow {
         }
     }
 
+    /** A source changed its label on an answer: the shown counts move one vote from the old label to the new. */
+    public void relabel(boolean positive) {
+        Bucket b = current();
+        (positive ? b.positive : b.negative).increment();
+        (positive ? b.negative : b.positive).decrement();
+    }
+
     /** Merges the buckets that are still inside the window. */
     public WindowSnapshot snapshot() {
         long slot = Math.floorDiv(ticker.getAsLong(), bucketNanos);
@@ -94,7 +101,7 @@ public final class SlidingWindow {
                 m.addTo(model);
             }
         }
-        return new WindowSnapshot(s.kinds(), s.latency(), fallbacks, positive, negative, scoreSum, scoreCount, model);
+        return new WindowSnapshot(s.kinds(), s.latency(), fallbacks, Math.max(0, positive), Math.max(0, negative), scoreSum, scoreCount, model);
     }
 
     private Bucket current() {

@@ -153,6 +153,26 @@ public final class ProxyMetrics implements OutcomeSink {
                 .increment();
     }
 
+    /** An admin request refused by its checks: {@code reason} is missing, invalid, wrong-kind, rate-limited, host, origin or content-type. */
+    public void adminRefused(String reason) {
+        Counter.builder("fader.admin.auth.failures").tag("reason", reason)
+                .description("admin requests refused: bad or missing credentials, a foreign Host or Origin, a form body")
+                .register(registry).increment();
+    }
+
+    /** A rollout's state could not be written (its folder unwritable, the disk full). */
+    public void stateWriteError(String rollout) {
+        Counter.builder("fader.state.write.errors").tag("rollout", rollout)
+                .description("failed writes of a rollout's state; no step up until one succeeds").register(registry)
+                .increment();
+    }
+
+    /** {@code fader_log_lines_dropped_total{log}}: lines a log lost (its queue full, or the disk refusing them). */
+    public void bindLog(String log, java.util.function.LongSupplier dropped) {
+        FunctionCounter.builder("fader.log.lines.dropped", dropped, d -> d.getAsLong()).tag("log", log)
+                .description("log lines lost: the writer's queue was full or the disk refused them").register(registry);
+    }
+
     public void reload(boolean ok) {
         reloads(ok).increment();
     }

@@ -92,7 +92,7 @@ final class Exchange implements LoopPool.Lessee {
             return served;
         }
         tally.routed(decision);
-        tally.requestId = ForwardHeaders.prepareRequest(request, facts.upgrade(), continueAnswered);
+        tally.requestId = ForwardHeaders.prepareRequest(request, facts.upgrade(), continueAnswered, decision.rollout().forceField());
         target = view.uri();
         peerIp = view.peerIp();
         connect(null);
@@ -252,7 +252,7 @@ final class Exchange implements LoopPool.Lessee {
         upstreamReusable = r.persistent();
         ByteBuf head = client.alloc().buffer(dev.fader.wire.HeadWriter.sizeHint(r));
         int answer = ForwardHeaders.writeResponse(head, r, facts.http10(), facts.head(), mustClose || !facts.keepAlive(),
-                decision, table.epoch(), tally.requestId);
+                decision, table.epoch(), tally.requestId, tally.answerId);
         closeClientAfter |= (answer & ForwardHeaders.CLIENT_CLOSE) != 0;
         clientBody.start((answer & ForwardHeaders.CLIENT_CHUNKED) != 0);
         if ((answer & ForwardHeaders.CLIENT_CHUNKED) != 0 && r.chunked()) {

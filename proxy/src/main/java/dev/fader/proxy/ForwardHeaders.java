@@ -1,6 +1,7 @@
 package dev.fader.proxy;
 
 import dev.fader.routing.CompiledRollout;
+import dev.fader.routing.RandomIds;
 import dev.fader.routing.RouteDecision;
 import dev.fader.wire.Field;
 import dev.fader.wire.Head;
@@ -11,7 +12,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Header rules of a forwarding proxy (RFC 9110 section 7.6), applied to heads as bytes: hop-by-hop fields,
@@ -27,6 +27,7 @@ final class ForwardHeaders {
     static final AsciiString X_FADER_VARIANT = AsciiString.cached("x-fader-variant");
     static final AsciiString X_FADER_ROLLOUT = AsciiString.cached("x-fader-rollout");
     static final AsciiString X_FADER_DECISION = AsciiString.cached("x-fader-decision");
+    static final AsciiString X_FADER_ANSWER_ID = AsciiString.cached("x-fader-answer-id");
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString CHUNKED = AsciiString.cached("chunked");
     private static final AsciiString UPGRADE = AsciiString.cached("upgrade");
@@ -34,7 +35,6 @@ final class ForwardHeaders {
     private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     private static final byte[] VIA_11 = "1.1 fader".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] VIA_10 = "1.0 fader".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int[] HOP_BY_HOP = {Field.CONNECTION, Field.KEEP_ALIVE, Field.TE, Field.TRAILER,
         Field.TRANSFER_ENCODING, Field.PROXY_CONNECTION, Field.PROXY_AUTHORIZATION, Field.PROXY_AUTHENTICATE};
 
@@ -70,11 +70,11 @@ final class ForwardHeaders {
     }
 
     /**
-     * Marks what the upstream must not get of a client request (hop-by-hop fields, forwarding and decision
-     * fields the client sent, a 100-continue Fader answers itself) and returns its request id: the
+     * Marks what the upstream must not get of a client request (hop-by-hop fields, forwarding fields and
+     * every {@code X-Fader-*} field the client sent but {@code forceField}, a 100-continue Fader answers itself) and returns its request id: the
      * client's, when it sent a usable one, else a new one (then {@link #newIdNeeded} is true).
      */
-    static String prepareRequest(RequestHead r, boolean upgrading, boolean dropExpect) {
+    static String prepareRequest(RequestHead r, boolean upgrading, boolean dropExpect, AsciiString forceField) {
         stripHopByHop(r, upgrading);
         r.dropAll(Field.X_FORWARDED_FOR);
         r.dropAll(Field.X_FORWARDED_PROTO);
@@ -82,6 +82,14 @@ final class ForwardHeaders {
         r.dropAll(Field.VIA);
         r.dropAll(Field.X_FADER_VARIANT);
         r.dropAll(Field.X_FADER_ROLLOUT);
+        r.dropAll(Field.X_FADER_DECISION);
+        // Fader's namespace is Fader's: a client's X-Fader-Shadow would pass a real request off as a shadow copy
+        // to a service that skips side effects for those. Only the field the rollout's force layer reads stays.
+        for (int i = r.find(Field.X_FADER_OTHER, 0); i >= 0; i = r.find(Field.X_FADER_OTHER, i + 1)) {
+            if (forceField == null || !r.nameIs(i, forceField)) {
+                r.drop(i);
+            }
+        }
         if (dropExpect) {
             r.dropAll(Field.EXPECT);
         }
@@ -138,7 +146,7 @@ final class ForwardHeaders {
      * {@link #CLIENT_CLOSE} and {@link #CLIENT_CHUNKED} as they apply.
      */
     static int writeResponse(ByteBuf out, ResponseHead r, boolean http10, boolean headRequest, boolean close,
-            RouteDecision decision, long epoch, String requestId) {
+            RouteDecision decision, long epoch, String requestId, String answerId) {
         int code = r.status();
         boolean sized = r.contentLength() >= 0;
         boolean chunkedIn = r.chunked();
@@ -151,6 +159,7 @@ final class ForwardHeaders {
         if (observed) {
             r.dropAll(Field.X_REQUEST_ID);
         }
+        r.dropAll(Field.X_FADER_OTHER); // X-Fader-Answer-Id is Fader's to give, not an upstream's
         if (decision.rollout().explain()) {
             r.dropAll(Field.X_FADER_DECISION);
         }
@@ -174,7 +183,10 @@ final class ForwardHeaders {
             HeadWriter.field(out, HttpHeaderNames.CONNECTION, KEEP_ALIVE);
         }
         if (observed) {
-            HeadWriter.field(out, X_REQUEST_ID, requestId); // the id the upstream saw: what POST /feedback names
+            HeadWriter.field(out, X_REQUEST_ID, requestId); // the id the upstream saw
+            if (answerId != null) {
+                HeadWriter.field(out, X_FADER_ANSWER_ID, answerId); // what POST /feedback names
+            }
         }
         if (decision.rollout().explain()) {
             HeadWriter.field(out, X_FADER_DECISION, decision.explainHeader(epoch));
@@ -224,16 +236,8 @@ final class ForwardHeaders {
         HeadWriter.end(out);
     }
 
-    /** 32 random hex digits; built as Latin-1 bytes, which a String keeps as they are (no char[] to compress). */
+    /** 32 random hex digits that predict no other id ({@link RandomIds}). */
     static String newRequestId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long a = r.nextLong();
-        long b = r.nextLong();
-        byte[] out = new byte[32];
-        for (int i = 0; i < 16; i++) {
-            out[i] = HEX[(int) (a >>> (60 - 4 * i)) & 0xf];
-            out[16 + i] = HEX[(int) (b >>> (60 - 4 * i)) & 0xf];
-        }
-        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return RandomIds.hex128();
     }
 }

@@ -87,6 +87,21 @@ public final class NettyRequestView implements RequestView {
     }
 
     @Override
+    public String headerLines(CharSequence name) {
+        int first = request.find(name);
+        if (first < 0) {
+            return null;
+        }
+        String joined = request.value(first);
+        for (int i = first + 1; i < request.fieldCount(); i++) {
+            if (request.nameIs(i, name)) {
+                joined = joined + ", " + request.value(i);
+            }
+        }
+        return joined;
+    }
+
+    @Override
     public String rawQuery() {
         if (query == null) {
             int q = uri.indexOf('?');

@@ -70,6 +70,15 @@ public final class ProxyServer implements ProxyContext, AutoCloseable {
         return start(table.get().config().listen());
     }
 
+    /** The cap when the file sets no {@code max-connections}: from the open-file limit at start ({@link ConnectionBudget}). */
+    private final int defaultMaxConnections = ConnectionBudget.ofThisProcess();
+
+    /** The connection cap in force: the file's {@code max-connections}, or the default from the open-file limit. */
+    public int maxConnections() {
+        int configured = table.get().config().limits().maxConnections();
+        return configured < 0 ? defaultMaxConnections : configured;
+    }
+
     public InetSocketAddress start(Address listen) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -81,7 +90,8 @@ public final class ProxyServer implements ProxyContext, AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        int max = table.get().config().limits().maxConnections();
+                        int configured = table.get().config().limits().maxConnections();
+                        int max = configured < 0 ? defaultMaxConnections : configured;
                         if (max > 0 && clients.size() >= max) {
                             // Refused fast, before any decoding, so the admitted clients keep their latency.
                             ch.writeAndFlush(Unpooled.copiedBuffer(TOO_MANY, StandardCharsets.US_ASCII))

@@ -5,6 +5,7 @@ import dev.fader.config.ShadowConfig;
 import dev.fader.feedback.Outcome;
 import dev.fader.feedback.OutcomeSink;
 import dev.fader.observe.AnswerReader;
+import dev.fader.routing.RandomIds;
 import dev.fader.routing.RouteDecision;
 import dev.fader.wire.Field;
 import dev.fader.wire.RequestHead;
@@ -30,6 +31,7 @@ final class Tally implements ResponseObserver {
     private String path;
     String host;
     String requestId;
+    String answerId; // Fader's own id of a model answer (observe rollouts): what feedback names, never the client's
     int status;
     long bytesIn;
     private long firstByteNanos;
@@ -61,6 +63,7 @@ final class Tally implements ResponseObserver {
         String rawHost = request.host();
         host = rawHost == null ? "" : rawHost; // normalized only where printed, off the event loop
         requestId = null; // set once routed (prepareRequest reads the client's, or makes one)
+        answerId = null;
         status = 0;
         bytesIn = bytesOut = 0;
         firstByteNanos = -1;
@@ -84,6 +87,7 @@ final class Tally implements ResponseObserver {
             JudgeConfig judge = d.rollout().config().judge();
             boolean sampled = judge != null && ThreadLocalRandom.current().nextInt(10_000) < judge.sampleBasisPoints();
             answer = new AnswerReader(startNanos, sampled ? judge.maxBytes() : 0);
+            answerId = RandomIds.hex128();
         }
         ShadowConfig shadow = d.rollout().config().shadow();
         if (shadow != null && shadow.copies(d.bucket(), method, path)) {
@@ -153,8 +157,8 @@ final class Tally implements ResponseObserver {
         Outcome.Kind kind = blame(answered);
         RouteDecision d = decision;
         Outcome.Route route = d == null ? Outcome.Route.NONE : new Outcome.Route(d.rollout().name(), d.variant(),
-                d.layer(), d.bucket(), d.keyHash(), upstream, endpoint, fallback, answer == null ? -1 : d.share());
-        sink.record(new Outcome(new Outcome.Request(startMillis, requestId(), method, host, path), route, kind, status,
+                d.layer(), d.bucket(), d.keyHash(), d.userTag(), upstream, endpoint, fallback, answer == null ? -1 : d.share());
+        sink.record(new Outcome(new Outcome.Request(startMillis, requestId(), method, host, path, answerId), route, kind, status,
                 firstByteNanos, System.nanoTime() - startNanos, bytesIn, bytesOut, retried,
                 answer == null ? null : answer.finish(),
                 mirror == null ? null : mirror.finish(kind.ordinal() <= Outcome.Kind.S5XX.ordinal() && !fallback)));

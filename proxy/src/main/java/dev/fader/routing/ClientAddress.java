@@ -1,13 +1,14 @@
 package dev.fader.routing;
 
 import dev.fader.config.Cidr;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.netty.util.NetUtil;
 import java.util.List;
 
 /**
  * The client's IP: the socket peer, or, when the peer is a trusted proxy, the right-most address of
- * X-Forwarded-For that is not itself trusted. A peer that is not trusted can claim nothing.
+ * X-Forwarded-For that is not itself trusted, over all its field lines joined in order (a proxy that adds a
+ * line of its own, rather than appending, must not let the client's line decide). A peer that is not trusted
+ * can claim nothing.
  */
 final class ClientAddress {
     private final List<Cidr> trusted;
@@ -21,7 +22,7 @@ final class ClientAddress {
         if (trusted.isEmpty() || !isTrusted(request.peerAddress())) {
             return peer;
         }
-        String xff = request.header(Attributes.X_FORWARDED_FOR);
+        String xff = request.headerLines(Attributes.X_FORWARDED_FOR);
         if (xff == null) {
             return peer;
         }
@@ -53,14 +54,8 @@ final class ClientAddress {
         return false;
     }
 
+    /** The address bytes of an IP literal, or null; never a DNS lookup (this runs on an event loop). */
     private static byte[] literal(String s) {
-        if (s.isEmpty() || !s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(s).getAddress();
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        return NetUtil.createByteArrayFromIpAddressString(s);
     }
 }

@@ -27,6 +27,7 @@ public final class CompiledRollout {
     private final CompiledLayer[] walk; // the same layers: an array walk allocates no iterator
     private final Map<String, Route> routes; // a HashMap: one probe, where Map.of may probe several slots
     private final ClientAddress clientAddress;
+    private final AsciiString forceField;
 
     /** {@code catchAllShares}, when not null, replaces the catch-all layer's split (progressive steps, aborts). */
     CompiledRollout(RolloutConfig config, Map<String, UpstreamConfig> upstreams, ClientAddress clientAddress,
@@ -37,6 +38,9 @@ public final class CompiledRollout {
         this.userKey = config.userKey().toArray(new KeySource[0]);
         this.userKeyNames = config.userKey().stream().map(k -> new AsciiString(k.name())).toArray(AsciiString[]::new);
         this.clientAddress = clientAddress;
+        this.forceField = config.layers().stream().map(LayerConfig::force)
+                .filter(f -> f != null && f.kind() == KeySource.Kind.HEADER).findFirst()
+                .map(f -> new AsciiString(f.name().toLowerCase(java.util.Locale.ROOT))).orElse(null);
         List<CompiledLayer> list = new ArrayList<>();
         for (LayerConfig l : config.layers()) {
             Map<String, Integer> shares = l.split() == null ? Map.of() : l.split().shares();
@@ -111,7 +115,7 @@ public final class CompiledRollout {
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: " + layer.force() + " names variant '" + wanted + "'");
                     }
-                    return decision(wanted, layer.name(), -1, 0, null);
+                    return decision(wanted, layer.name(), -1, 0, 0, null);
                 }
                 if (trace != null) { // built only when explaining: the hot path allocates no text
                     note(trace, layer, wanted == null ? "skipped: " + layer.force() + " absent"
@@ -147,14 +151,14 @@ public final class CompiledRollout {
                 if (trace != null) { // built only when explaining: the hot path allocates no text
                     note(trace, layer, "applies: bucket " + bucket + " falls in " + v + "'s range " + layer.rangeOf(v));
                 }
-                return decision(v, layer.name(), bucket, hash, null);
+                return decision(v, layer.name(), bucket, hash, UserTags.of(key), null);
             }
             switch (config.anonymous()) {
                 case BASELINE:
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: anonymous users go to the baseline");
                     }
-                    return decision(config.baseline(), ANONYMOUS_LAYER, -1, 0, null);
+                    return decision(config.baseline(), ANONYMOUS_LAYER, -1, 0, 0, null);
                 case RANDOM: {
                     // Each request is its own unit: a random hash, so the sample-ratio check and the per-user
                     // caps see independent draws rather than one "user" with hash 0.
@@ -163,7 +167,7 @@ public final class CompiledRollout {
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: anonymous, random bucket " + bucket);
                     }
-                    return decision(layer.pick(bucket), layer.name(), bucket, hash, null);
+                    return decision(layer.pick(bucket), layer.name(), bucket, hash, 0, null);
                 }
                 default: {
                     String id = newUserId();
@@ -172,20 +176,30 @@ public final class CompiledRollout {
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: anonymous, new " + ANONYMOUS_COOKIE + " cookie, bucket " + bucket);
                     }
-                    return decision(layer.pick(bucket), layer.name(), bucket, hash, id);
+                    return decision(layer.pick(bucket), layer.name(), bucket, hash, UserTags.of(id), id);
                 }
             }
         }
         if (trace != null) {
             trace.accept("no layer applied: the baseline takes the request");
         }
-        return decision(config.baseline(), DEFAULT_LAYER, -1, 0, null);
+        return decision(config.baseline(), DEFAULT_LAYER, -1, 0, 0, null);
     }
 
     private static void note(Consumer<String> trace, CompiledLayer layer, String why) {
         if (trace != null) {
             trace.accept("layer " + layer.name() + ": " + why);
         }
+    }
+
+    /** The lower-case name of the header this rollout's force layer reads (kept on forwarded requests), or null. */
+    public AsciiString forceField() {
+        return forceField;
+    }
+
+    /** The bucketing hash of a user key (before {@code mod 10000}), as feedback by user looks it up. */
+    public int keyHashOf(String userKey) {
+        return salted.hash(userKey);
     }
 
     /** The bucket of a known user key, as {@code POST /feedback} and {@code simulate} need it. */
@@ -209,12 +223,12 @@ public final class CompiledRollout {
         return null;
     }
 
-    private RouteDecision decision(String variant, String layer, int bucket, int keyHash, String newUserId) {
-        return new RouteDecision(this, variant, layer, bucket, keyHash, routes.get(variant), newUserId);
+    private RouteDecision decision(String variant, String layer, int bucket, int keyHash, int userTag,
+            String newUserId) {
+        return new RouteDecision(this, variant, layer, bucket, keyHash, userTag, routes.get(variant), newUserId);
     }
 
     private static String newUserId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+        return RandomIds.hex128();
     }
 }

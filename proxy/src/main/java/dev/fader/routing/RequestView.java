@@ -37,6 +37,14 @@ public interface RequestView {
     /** First value of a header, or null. */
     String header(CharSequence name);
 
+    /**
+     * Every line of a header joined in order with ", " (RFC 9110 section 5.3), or null when absent: for list
+     * fields such as X-Forwarded-For, where each proxy on the way may have added a line of its own.
+     */
+    default String headerLines(CharSequence name) {
+        return header(name);
+    }
+
     /** The raw query string after '?', or null. */
     String rawQuery();
 

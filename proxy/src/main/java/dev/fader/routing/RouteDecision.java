@@ -2,12 +2,13 @@ package dev.fader.routing;
 
 /**
  * The outcome of routing one request. {@code bucket} is -1 when no user key was hashed (a forced or
- * anonymous decision), and {@code keyHash} is then 0; {@code newUserId} is the id to set in the
+ * anonymous decision), and {@code keyHash} is then 0; {@code userTag} is the key's secret second hash
+ * ({@link UserTags}), 0 when the request named no user; {@code newUserId} is the id to set in the
  * {@code fader_uid} cookie, or null;
  * {@code route} names the variant's pool and its fallback.
  */
 public record RouteDecision(CompiledRollout rollout, String variant, String layer, int bucket, int keyHash,
-        Route route, String newUserId) {
+        int userTag, Route route, String newUserId) {
 
     /** The name of the variant's own pool. */
     public String upstream() {

@@ -30,6 +30,8 @@ public final class Field {
     public static final int X_FADER_DECISION = 20;
     public static final int CONTENT_TYPE = 21;
     public static final int CONTENT_ENCODING = 22;
+    /** Any other {@code X-Fader-*} field: Fader's own namespace, which clients may not write into. */
+    public static final int X_FADER_OTHER = 23;
 
     /** Lower-case names, indexed by number. */
     static final AsciiString[] NAMES = {null, name("host"), name("content-length"), name("transfer-encoding"),
@@ -37,13 +39,13 @@ public final class Field {
         name("proxy-authorization"), name("proxy-authenticate"), name("expect"), name("x-forwarded-for"),
         name("x-forwarded-proto"), name("x-forwarded-host"), name("x-request-id"), name("via"),
         name("x-fader-variant"), name("x-fader-rollout"), name("x-fader-decision"), name("content-type"),
-        name("content-encoding")};
+        name("content-encoding"), name("x-fader-")};
 
     /** Names by length, for {@link #of}: most lengths hold one or two candidates. */
     private static final int[][] BY_LENGTH = new int[32][];
 
     static {
-        for (int id = 1; id < NAMES.length; id++) {
+        for (int id = 1; id < X_FADER_OTHER; id++) {
             int len = NAMES[id].length();
             int[] old = BY_LENGTH[len] == null ? new int[0] : BY_LENGTH[len];
             int[] grown = java.util.Arrays.copyOf(old, old.length + 1);
@@ -66,15 +68,14 @@ public final class Field {
     /** The number of the field named by {@code bytes[start, end)} in any case, or {@link #OTHER}. */
     static int of(byte[] bytes, int start, int end) {
         int len = end - start;
-        if (len >= BY_LENGTH.length || BY_LENGTH[len] == null) {
-            return OTHER;
-        }
-        for (int id : BY_LENGTH[len]) {
-            if (equalsLower(bytes, start, NAMES[id])) {
-                return id;
+        if (len < BY_LENGTH.length && BY_LENGTH[len] != null) {
+            for (int id : BY_LENGTH[len]) {
+                if (equalsLower(bytes, start, NAMES[id])) {
+                    return id;
+                }
             }
         }
-        return OTHER;
+        return len > 8 && equalsLower(bytes, start, NAMES[X_FADER_OTHER]) ? X_FADER_OTHER : OTHER;
     }
 
     /** True when {@code bytes} from {@code start} spell {@code lower} (a lower-case name) in any case. */

@@ -289,6 +289,12 @@ public abstract class Head {
         return i < 0 ? null : value(i);
     }
 
+    /** True when field {@code i} is named {@code lower} (a lower-case name) in any case. */
+    public final boolean nameIs(int i, CharSequence lower) {
+        int s = index[i * 4];
+        return index[i * 4 + 1] - s == lower.length() && Field.equalsLower(bytes, s, lower);
+    }
+
     public final String name(int i) {
         return text(index[i * 4], index[i * 4 + 1]);
     }

@@ -72,6 +72,9 @@ class AdminIT {
 
     HttpResponse<String> post(String path, String body, boolean withToken) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(fader.admin(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (!body.isEmpty()) {
+            b.header("Content-Type", "application/json");
+        }
         if (withToken) {
             b.header("Authorization", "Bearer t0ken");
         }

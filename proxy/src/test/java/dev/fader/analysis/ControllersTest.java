@@ -178,12 +178,50 @@ class ControllersTest {
     }
 
     @Test
-    void anUnreadableStateFileStartsSafeNeverHigh() throws Exception {
+    void aCorruptStateFileIsKeptAsideAndTheRolloutWaitsAtZeroForAResume() throws Exception {
         Files.createDirectories(dir.resolve("state"));
         Files.writeString(dir.resolve("state/web.json"), "{\"state\": \"promoted\", \"step\": ");
         Controllers c = controllers(Configs.parse(yaml("[50%, 100%]", "")));
-        assertThat(c.get("web").state().phase()).isEqualTo(RolloutState.Phase.ABORTED);
-        assertThat(c.get("web").state().reason()).contains("state file unreadable");
+        RolloutState s = c.get("web").state();
+        assertThat(s.phase()).isEqualTo(RolloutState.Phase.PAUSED);
+        assertThat(s.reason()).contains("state file unreadable (kept as web.corrupt-" + now.get() + ")");
         assertThat(c.get("web").weight()).isZero();
+        assertThat(Files.readString(dir.resolve("state/web.corrupt-" + now.get()))).isEqualTo("{\"state\": \"promoted\", \"step\": ");
+        assertThat(c.control("web", "resume").applied()).isTrue();
+        assertThat(c.get("web").state().step()).isZero();
+        assertThat(c.get("web").weight()).as("resume starts at the first step").isEqualTo(5000);
+    }
+
+    @Test
+    void anUnwritableStateHoldsEveryStepUpButNotARollback() throws Exception {
+        Files.writeString(dir.resolve("blocker"), "a regular file: no folder can be made under it, even by root");
+        List<String> failures = new ArrayList<>();
+        Controllers c = new Controllers(now::get, dir, (name, st) -> { });
+        c.onWriteError(failures::add);
+        c.reconcile(Configs.parse(yaml("[1%, 5%, 100%]", "").replace("state-dir: state", "state-dir: blocker/state")));
+        assertThat(c.persisted("web").ok()).isFalse();
+        assertThat(c.persisted("web").error()).contains("blocker/state/web.json");
+        for (int minute = 0; minute < 5; minute++) {
+            traffic(c, 3000, 0.01, 0.01);
+            now.addAndGet(61_000);
+            c.tick();
+        }
+        assertThat(c.get("web").weight()).as("healthy evidence, yet no step up a restart would forget").isEqualTo(100);
+        assertThat(c.get("web").state().reason()).contains("the state cannot be written");
+        assertThat(c.control("web", "promote").applied()).isFalse();
+        assertThat(failures).hasSizeGreaterThan(5);
+        Files.delete(dir.resolve("blocker"));
+        traffic(c, 3000, 0.01, 0.01);
+        now.addAndGet(61_000);
+        c.tick();
+        assertThat(c.persisted("web").ok()).isTrue();
+        assertThat(c.get("web").weight()).as("written again: the step up goes ahead").isEqualTo(500);
+        Files.delete(dir.resolve("blocker/state/web.json"));
+        Files.delete(dir.resolve("blocker/state"));
+        Files.delete(dir.resolve("blocker"));
+        Files.writeString(dir.resolve("blocker"), "again");
+        assertThat(c.control("web", "abort").applied()).as("a rollback never waits for the disk").isTrue();
+        assertThat(c.get("web").weight()).isZero();
+        assertThat(c.persisted("web").ok()).isFalse();
     }
 }

@@ -61,7 +61,7 @@ class ValidateCommandTest {
                 "8:22: rollout 'web'.split.canary: '0.125%' has more than two decimals (expected: a multiple of 0.01%)"));
         expect.put("unknown-key", List.of(
                 "1:1: top level: missing required key 'upstreams' (expected: a mapping of pool names to endpoints)",
-                "2:1: top level: unknown key 'upstreems' (did you mean 'upstreams'?); expected one of access-log, admin, admin-token, body-timeout, client-header-timeout, cluster, connect-timeout, drain-timeout, feedback, idle-timeout, listen, max-body-size, max-connections, max-header-size, max-idle-per-endpoint, max-request-line, outlier-base-ejection, outlier-consecutive-failures, outlier-max-ejected, response-timeout, rollouts, trusted-proxies, upstream-idle-timeout, upstreams"));
+                "2:1: top level: unknown key 'upstreems' (did you mean 'upstreams'?); expected one of access-log, admin, admin-hosts, admin-read-token, admin-token, body-timeout, client-header-timeout, cluster, connect-timeout, drain-timeout, feedback, feedback-token, idle-timeout, listen, max-body-size, max-connections, max-header-size, max-idle-per-endpoint, max-request-line, outlier-base-ejection, outlier-consecutive-failures, outlier-max-ejected, response-timeout, rollouts, trusted-proxies, upstream-idle-timeout, upstreams"));
         expect.put("unknown-variant", List.of(
                 "11:18: rollout 'web' layer 'everyone'.split: unknown variant 'canery' (did you mean 'canary'?) (expected one of: stable, canary)"));
         expect.put("when-on-nothing", List.of(

@@ -153,10 +153,11 @@ class DeployFilesIT {
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
                     HttpResponse<String> r = client.send(chat(fader, "user-" + i, null), HttpResponse.BodyHandlers.ofString());
-                    r.headers().firstValue("X-Request-Id").ifPresent(ids::add);
+                    r.headers().firstValue("X-Fader-Answer-Id").ifPresent(ids::add);
                 }
                 client.send(chat(fader, "tester", "gone"), HttpResponse.BodyHandlers.ofString()); // a fallback
-                client.send(HttpRequest.newBuilder(admin(fader, "/feedback")).POST(HttpRequest.BodyPublishers.ofString(
+                client.send(HttpRequest.newBuilder(admin(fader, "/feedback")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"requestId\":\"" + ids.get(0) + "\",\"label\":\"positive\"}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 Thread.sleep(1_500); // the fleet's look judges the counts; the health check runs
@@ -204,10 +205,12 @@ class DeployFilesIT {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> m = (Map<String, Object>) doc;
                     byKind.put((String) m.get("kind"), m);
+                    byKind.put(m.get("kind") + "/" + ((Map<?, ?>) m.get("metadata")).get("name"), m);
                 }
             }
         }
-        assertThat(byKind).containsKeys("Deployment", "Service", "ConfigMap", "PodDisruptionBudget");
+        assertThat(byKind).containsKeys("Deployment", "Service/fader", "Service/fader-admin", "ConfigMap",
+                "PodDisruptionBudget", "NetworkPolicy");
         JsonNode deployment = JSON.valueToTree(byKind.get("Deployment"));
         JsonNode pod = deployment.at("/spec/template/spec");
         JsonNode c = pod.at("/containers/0");
@@ -230,8 +233,20 @@ class DeployFilesIT {
         String rollout = JSON.valueToTree(byKind.get("ConfigMap")).at("/data/rollout.yaml").asText();
         Path f = dir.resolve("rollout.yaml");
         Files.writeString(f, rollout);
-        assertThat(ConfigLoader.load(f).admin().port()).isEqualTo(adminPort);
-        assertThat(JSON.valueToTree(byKind.get("Service")).at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
+        assertThat(ConfigLoader.load(f, Map.of("FADER_ADMIN_TOKEN", "t", "FADER_FEEDBACK_TOKEN", "f")::get).admin().port())
+                .isEqualTo(adminPort);
+        assertThat(JSON.valueToTree(byKind.get("Service/fader")).at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
+        // The admin port is reached by its own Service, whose name the rollout file lets in (admin-hosts), with
+        // tokens from a Secret, and only from the peers the NetworkPolicy names.
+        assertThat(JSON.valueToTree(byKind.get("Service/fader-admin")).at("/spec/ports/0/targetPort").asText())
+                .isEqualTo("admin");
+        var loaded = ConfigLoader.load(f, Map.of("FADER_ADMIN_TOKEN", "t", "FADER_FEEDBACK_TOKEN", "f")::get);
+        assertThat(loaded.access().hosts()).contains("fader-admin", "fader-admin.default.svc");
+        assertThat(loaded.access().adminToken().matches("t")).isTrue();
+        assertThat(c.at("/env").toString()).contains("\"secretKeyRef\":{\"name\":\"fader-tokens\",\"key\":\"admin\"}");
+        JsonNode policy = JSON.valueToTree(byKind.get("NetworkPolicy"));
+        assertThat(policy.at("/spec/ingress/1/ports/0/port").asText()).isEqualTo("admin");
+        assertThat(policy.at("/spec/ingress/1/from").size()).isGreaterThanOrEqualTo(4);
         assertThat(JSON.valueToTree(byKind.get("PodDisruptionBudget")).at("/spec/maxUnavailable").asInt()).isEqualTo(1);
     }
 

@@ -59,7 +59,7 @@ class ForwardHeadersTest {
 
     static String forward(String requestHead, boolean upgrading) {
         RequestHead r = request(requestHead);
-        String id = ForwardHeaders.prepareRequest(r, upgrading, false);
+        String id = ForwardHeaders.prepareRequest(r, upgrading, false, null);
         return text(ForwardHeaders.writeRequest(ByteBufAllocator.DEFAULT, r, NettyRequestView.originForm(r.target()),
                 upgrading, "10.0.0.9", id, "stable", "web"));
     }
@@ -113,18 +113,18 @@ class ForwardHeadersTest {
     void theClientsAnswerSaysItsFramingAndWhetherItCloses() {
         ByteBuf out = Unpooled.buffer();
         int answer = ForwardHeaders.writeResponse(out, response("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n"
-                + "Content-Length: 3\r\nVia: 1.0 up\r\n\r\n", false), false, false, false, decision(), 1, "id");
+                + "Content-Length: 3\r\nVia: 1.0 up\r\n\r\n", false), false, false, false, decision(), 1, "id", null);
         assertThat(answer).isZero();
         assertThat(text(out)).isEqualTo("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nvia: 1.0 up, 1.1 fader\r\n\r\n");
 
         ByteBuf unsized = Unpooled.buffer();
         // An HTTP/1.0 client learns where an unsized body ends from the close; an HTTP/1.1 client gets chunks.
         assertThat(ForwardHeaders.writeResponse(unsized, response("HTTP/1.1 200 OK\r\n\r\n", false), true, false, false,
-                decision(), 1, "id")).isEqualTo(ForwardHeaders.CLIENT_CLOSE);
+                decision(), 1, "id", null)).isEqualTo(ForwardHeaders.CLIENT_CLOSE);
         assertThat(text(unsized)).contains("\r\nconnection: close\r\n");
         ByteBuf chunks = Unpooled.buffer();
         assertThat(ForwardHeaders.writeResponse(chunks, response("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
-                + "Content-Length: 5\r\n\r\n", false), false, false, false, decision(), 1, "id"))
+                + "Content-Length: 5\r\n\r\n", false), false, false, false, decision(), 1, "id", null))
                 .isEqualTo(ForwardHeaders.CLIENT_CHUNKED);
         assertThat(text(chunks)).isEqualTo("HTTP/1.1 200 OK\r\nvia: 1.1 fader\r\ntransfer-encoding: chunked\r\n\r\n");
     }

@@ -99,8 +99,8 @@ public final class OutcomeBuilder {
     }
 
     public Outcome build() {
-        return new Outcome(new Outcome.Request(startedAtMillis, requestId, method, host, path),
-                new Outcome.Route(rollout, variant, layer, bucket, keyHash, upstream == null ? variant : upstream,
+        return new Outcome(new Outcome.Request(startedAtMillis, requestId, method, host, path, requestId),
+                new Outcome.Route(rollout, variant, layer, bucket, keyHash, 0, upstream == null ? variant : upstream,
                         endpoint, fallback, share),
                 kind == null ? Outcome.Kind.ofStatus(status) : kind, status, firstByteNanos, totalNanos, bytesIn,
                 bytesOut, false, answer, null);

@@ -18,9 +18,14 @@ public final class TestInstance implements AutoCloseable {
 
     /** {@code yaml} should listen and (when the admin API is wanted) set admin on 127.0.0.1:0. */
     public static TestInstance start(Path dir, String yaml) throws Exception {
+        return start(dir, yaml, 2);
+    }
+
+    /** As {@link #start(Path, String)}, with {@code threads} proxy event loops. */
+    public static TestInstance start(Path dir, String yaml, int threads) throws Exception {
         Path file = dir.resolve("rollout.yaml");
         Files.writeString(file, yaml);
-        return new TestInstance(file, new Instance(file, ConfigLoader.load(file), 2).start());
+        return new TestInstance(file, new Instance(file, ConfigLoader.load(file), threads).start());
     }
 
     public Instance instance() {

@@ -18,17 +18,27 @@ const pct = x => x == null ? "-" : (100 * x).toFixed(2) + "%";
 const ms = x => x == null || x === "NaN" ? "-" : Number(x).toFixed(1) + " ms";
 const num = x => x == null ? "-" : Number(x).toLocaleString("en-US");
 
-async function control(rollout, action) {
-  if (!confirm(action[0].toUpperCase() + action.slice(1) + " rollout " + rollout + "? This acts at once.")) return;
-  const send = () => fetch("/rollouts/" + encodeURIComponent(rollout) + "/" + action, {
-    method: "POST", headers: sessionStorage.faderToken ? {Authorization: "Bearer " + sessionStorage.faderToken} : {}});
+// Every call to the admin port goes through here: with the token this tab was given, if any; on a 401 the
+// token is asked for once and kept for the tab (sessionStorage), so GETs under admin-read-token work too.
+async function call(url, options) {
+  const send = () => fetch(url, Object.assign({}, options,
+    {headers: sessionStorage.faderToken ? {Authorization: "Bearer " + sessionStorage.faderToken} : {}}));
   let r = await send();
-  if (r.status === 401) {
-    const token = prompt("This admin API needs its admin-token:");
-    if (!token) return;
+  if (r.status === 401 && !call.asking) {
+    call.asking = true;
+    const token = prompt("This admin API needs a token (" + (options && options.method === "POST"
+      ? "admin-token" : "admin-read-token or admin-token") + "):");
+    call.asking = false;
+    if (!token) return r;
     sessionStorage.faderToken = token;
     r = await send();
   }
+  return r;
+}
+
+async function control(rollout, action) {
+  if (!confirm(action[0].toUpperCase() + action.slice(1) + " rollout " + rollout + "? This acts at once.")) return;
+  const r = await call("/rollouts/" + encodeURIComponent(rollout) + "/" + action, {method: "POST"});
   const text = (await r.text()).trim();
   if (!r.ok) alert(action + " refused (" + r.status + "): " + text);
   refresh();
@@ -149,8 +159,8 @@ function drawCharts(section, name, history) {
 async function refresh() {
   const live = document.getElementById("live");
   try {
-    const [status, history] = await Promise.all([fetch("/status").then(r => r.json()),
-      fetch("/status/history").then(r => r.json())]);
+    const status = await (await call("/status")).json();
+    const history = await (await call("/status/history")).json();
     document.getElementById("meta").textContent = "epoch " + status.epoch + ", window " + status.window
       + (status.cluster ? ", fleet: " + status.cluster.instance + " (leader " + (status.cluster.leader || "none")
       + (status.cluster.connected ? "" : ", etcd unreachable") + ")" : "")
