@@ -42,10 +42,16 @@ final class MirrorCapture {
         this.uri = uri;
         for (int i = 0; i < r.fieldCount(); i++) {
             String name = r.name(i);
-            if (!NOT_COPIED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            // Fader's own fields never travel from a client, on a copy no more than on the primary.
+            if (!NOT_COPIED.contains(name.toLowerCase(java.util.Locale.ROOT)) && !fadersOwn(r.idOf(i))) {
                 headers.add(new AbstractMap.SimpleImmutableEntry<>(name, r.value(i)));
             }
         }
+    }
+
+    private static boolean fadersOwn(int id) {
+        return id == Field.X_FADER_OTHER || id == Field.X_FADER_VARIANT || id == Field.X_FADER_ROLLOUT
+                || id == Field.X_FADER_DECISION;
     }
 
     void request(ByteBuf part) {

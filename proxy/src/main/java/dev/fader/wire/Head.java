@@ -289,6 +289,11 @@ public abstract class Head {
         return i < 0 ? null : value(i);
     }
 
+    /** The number of field {@code i}'s name ({@link Field}), {@link Field#OTHER} for names Fader does not read. */
+    public final int idOf(int i) {
+        return ids[i];
+    }
+
     /** True when field {@code i} is named {@code lower} (a lower-case name) in any case. */
     public final boolean nameIs(int i, CharSequence lower) {
         int s = index[i * 4];

@@ -60,23 +60,7 @@ class CrossSiteIT {
 
     @Test
     void aPageOnAnotherOriginCannotPauseAbortOrPromote() throws Exception {
-        fader = TestInstance.start(dir, """
-                listen: 127.0.0.1:0
-                admin: 127.0.0.1:0
-                access-log: "off"
-                upstreams:
-                  stable: { endpoints: [127.0.0.1:%d] }
-                  canary: { endpoints: [127.0.0.1:%d] }
-                rollouts:
-                  - name: web
-                    baseline: stable
-                    user-key: [header:X-User-Id]
-                    split: { canary: 0%% }
-                    progressive:
-                      steps: [25%%, 100%%]
-                      step-min-duration: 1h
-                      state-dir: state
-                """.formatted(upstream.getPort(), upstream.getPort()));
+        fader = TestInstance.start(dir, AdminGuardIT.YAML.formatted("", upstream.getPort(), upstream.getPort()));
         String admin = "http://127.0.0.1:" + fader.instance().adminAddress().getPort();
         String page = """
                 <!doctype html><html><body>
