@@ -1,8 +1,5 @@
 package dev.fader.feedback;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
@@ -11,11 +8,19 @@ import java.util.function.LongSupplier;
  * who made a request: without it, anyone could vote as any key (the bucket of a key is computable offline).
  * A user is remembered by two hashes of its key, the public bucketing hash and a secret one
  * ({@link dev.fader.routing.UserTags}): 64 bits, never the key. Each entry keeps the variant and layer that
- * last served the user, so feedback lands where the user was. Bounded: at most {@code capacity} users in all
- * (a ring: the earliest first seen is forgotten first), and a user not seen within {@code windowNanos} does
- * not count. A request of a user already remembered writes two fields and allocates nothing.
+ * last served the user, so feedback lands where the user was; a user not seen within {@code windowNanos}
+ * does not count.
+ *
+ * <p>The table is a set-associative cache, as CPU caches are: {@code capacity} rounded up to a power of two
+ * slots in sets of {@link #WAYS}, a user's set chosen by its hash; a new user takes a free slot of its set or
+ * the one seen longest ago. Memory is bounded by the slots (one entry of about 48 bytes each), and a request
+ * of a user already remembered writes three fields and allocates nothing (a map keyed by {@code Long} would
+ * box on every request; this is on every request's path). No lock: two event loops writing one slot at
+ * once leave one of the two users, as an eviction would.
  */
 public final class SeenUsers implements OutcomeSink {
+    static final int WAYS = 4;
+
     /** Where a user was last served. */
     public static final class Entry {
         final String rollout;
@@ -41,20 +46,31 @@ public final class SeenUsers implements OutcomeSink {
         }
     }
 
-    private final Map<String, ConcurrentHashMap<Long, Entry>> byRollout = new ConcurrentHashMap<>();
-    private final AtomicReferenceArray<Entry> ring;
-    private final AtomicLong next = new AtomicLong();
+    private final AtomicReferenceArray<Entry> slots;
+    private final int setMask;
     private final long windowNanos;
     private final LongSupplier ticker;
 
     public SeenUsers(int capacity, long windowNanos, LongSupplier ticker) {
-        this.ring = new AtomicReferenceArray<>(Math.max(1, capacity));
+        int n = Integer.highestOneBit(Math.max(WAYS, capacity - 1) << 1); // the next power of two >= capacity
+        this.slots = new AtomicReferenceArray<>(n);
+        this.setMask = n / WAYS - 1;
         this.windowNanos = windowNanos;
         this.ticker = ticker;
     }
 
+    /** How many users the table can hold at most. */
+    public int slots() {
+        return slots.length();
+    }
+
     static long tag(int keyHash, int userTag) {
         return ((long) keyHash << 32) | (userTag & 0xffffffffL);
+    }
+
+    private int set(String rollout, long tag) {
+        long h = (tag ^ rollout.hashCode()) * 0x9e3779b97f4a7c15L; // Fibonacci hashing spreads both halves
+        return (int) (h >>> 40) & setMask;
     }
 
     @Override
@@ -64,32 +80,43 @@ public final class SeenUsers implements OutcomeSink {
             return; // no user key: forced, anonymous-baseline or random requests name nobody
         }
         long tag = tag(r.keyHash(), r.userTag());
-        ConcurrentHashMap<Long, Entry> users = byRollout.computeIfAbsent(r.rollout(), k -> new ConcurrentHashMap<>());
         long now = ticker.getAsLong();
-        Entry e = users.get(tag);
-        if (e != null) {
-            e.variant = r.variant();
-            e.layer = r.layer();
-            e.atNanos = now;
-            return;
-        }
-        e = new Entry(r.rollout(), tag, r.variant(), r.layer(), now);
-        if (users.putIfAbsent(tag, e) != null) {
-            return; // another event loop remembered the same user first
-        }
-        Entry evicted = ring.getAndSet((int) (next.getAndIncrement() % ring.length()), e);
-        if (evicted != null) {
-            Map<Long, Entry> of = byRollout.get(evicted.rollout);
-            if (of != null) {
-                of.remove(evicted.tag, evicted);
+        int base = set(r.rollout(), tag) * WAYS;
+        int victim = -1;
+        Entry oldest = null;
+        for (int i = base; i < base + WAYS; i++) {
+            Entry e = slots.get(i);
+            if (e == null) {
+                if (oldest != null || victim < 0) { // a free slot beats any taken one
+                    victim = i;
+                    oldest = null;
+                }
+                continue;
+            }
+            if (e.tag == tag && e.rollout.equals(r.rollout())) {
+                e.variant = r.variant();
+                e.layer = r.layer();
+                e.atNanos = now;
+                return;
+            }
+            if (victim < 0 || (oldest != null && e.atNanos - oldest.atNanos < 0)) {
+                victim = i;
+                oldest = e;
             }
         }
+        slots.set(victim, new Entry(r.rollout(), tag, r.variant(), r.layer(), now));
     }
 
     /** Where the user with these hashes was last served in {@code rollout} within the window, or null. */
     public Entry find(String rollout, int keyHash, int userTag) {
-        Map<Long, Entry> users = byRollout.get(rollout);
-        Entry e = users == null ? null : users.get(tag(keyHash, userTag));
-        return e == null || ticker.getAsLong() - e.atNanos > windowNanos ? null : e;
+        long tag = tag(keyHash, userTag);
+        int base = set(rollout, tag) * WAYS;
+        for (int i = base; i < base + WAYS; i++) {
+            Entry e = slots.get(i);
+            if (e != null && e.tag == tag && e.rollout.equals(rollout)) {
+                return ticker.getAsLong() - e.atNanos > windowNanos ? null : e;
+            }
+        }
+        return null;
     }
 }

@@ -176,7 +176,9 @@ public final class CompiledRollout {
                     if (trace != null) { // built only when explaining: the hot path allocates no text
                         note(trace, layer, "applies: anonymous, new " + ANONYMOUS_COOKIE + " cookie, bucket " + bucket);
                     }
-                    return decision(layer.pick(bucket), layer.name(), bucket, hash, UserTags.of(id), id);
+                    // No tag: a user is remembered for feedback from the request that brings the cookie back, so a
+                    // flood of cookie-less requests neither costs memory per request nor pushes real users out.
+                    return decision(layer.pick(bucket), layer.name(), bucket, hash, 0, id);
                 }
             }
         }

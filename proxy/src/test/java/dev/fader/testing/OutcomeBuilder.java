@@ -20,6 +20,7 @@ public final class OutcomeBuilder {
     private String endpoint = "127.0.0.1:1";
     private boolean fallback;
     private int share = -1;
+    private int userTag;
     private int status = 200;
     private Outcome.Kind kind;
     private long firstByteNanos = 1_000_000;
@@ -47,6 +48,12 @@ public final class OutcomeBuilder {
         layer = l;
         bucket = b;
         keyHash = hash;
+        return this;
+    }
+
+    /** The secret second hash of the user key ({@code UserTags}); 0: the request named no user. */
+    public OutcomeBuilder userTag(int tag) {
+        userTag = tag;
         return this;
     }
 
@@ -100,7 +107,7 @@ public final class OutcomeBuilder {
 
     public Outcome build() {
         return new Outcome(new Outcome.Request(startedAtMillis, requestId, method, host, path, requestId),
-                new Outcome.Route(rollout, variant, layer, bucket, keyHash, 0, upstream == null ? variant : upstream,
+                new Outcome.Route(rollout, variant, layer, bucket, keyHash, userTag, upstream == null ? variant : upstream,
                         endpoint, fallback, share),
                 kind == null ? Outcome.Kind.ofStatus(status) : kind, status, firstByteNanos, totalNanos, bytesIn,
                 bytesOut, false, answer, null);
