@@ -88,7 +88,7 @@ abstract class AdminCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "abort", description = "Send a progressive rollout's canary to 0% (testers keep it).")
+    @Command(name = "abort", description = "Send a progressive rollout's canary to 0%% (testers keep it).")
     static final class Abort extends Control {
         @Override
         String action() {
@@ -96,7 +96,7 @@ abstract class AdminCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "promote", description = "Pass a manual step, or give the canary 100%.")
+    @Command(name = "promote", description = "Pass a manual step, or give the canary 100%%.")
     static final class Promote extends Control {
         @Override
         String action() {

@@ -86,6 +86,13 @@ class ValidateCommandTest {
     }
 
     @Test
+    void helpPrintsEveryCommandWithoutAFormattingWarning() {
+        Cli.Result r = Cli.run("--help");
+        assertThat(r.out()).doesNotContain("WARN").doesNotContain("Could not format")
+                .contains("canary to 0% (testers keep it)").contains("give the canary 100%.");
+    }
+
+    @Test
     void everyBrokenFixtureHasAnExpectation() throws IOException {
         try (Stream<Path> files = Files.list(BROKEN)) {
             assertThat(files.map(p -> p.getFileName().toString().replace(".yaml", "")))
