@@ -4,6 +4,7 @@ import dev.fader.analysis.Controllers;
 import dev.fader.cluster.Fleet;
 import dev.fader.config.Address;
 import dev.fader.config.UpstreamConfig;
+import dev.fader.config.RolloutConfig;
 import dev.fader.feedback.DistinctUsers;
 import dev.fader.feedback.FeedbackWindows;
 import dev.fader.feedback.Verdicts;
@@ -27,6 +28,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +69,9 @@ public final class ProxyMetrics implements OutcomeSink {
         // Present from the start at 0, so a dashboard or check finds them before the first reload.
         reloads(true);
         reloads(false);
+        for (String reason : List.of("missing", "invalid", "wrong-kind", "rate-limited", "host", "origin", "content-type")) {
+            authFailures(reason);
+        }
     }
 
     private Counter reloads(boolean ok) {
@@ -155,16 +160,23 @@ public final class ProxyMetrics implements OutcomeSink {
 
     /** An admin request refused by its checks: {@code reason} is missing, invalid, wrong-kind, rate-limited, host, origin or content-type. */
     public void adminRefused(String reason) {
-        Counter.builder("fader.admin.auth.failures").tag("reason", reason)
+        authFailures(reason).increment();
+    }
+
+    private Counter authFailures(String reason) {
+        return Counter.builder("fader.admin.auth.failures").tag("reason", reason)
                 .description("admin requests refused: bad or missing credentials, a foreign Host or Origin, a form body")
-                .register(registry).increment();
+                .register(registry);
     }
 
     /** A rollout's state could not be written (its folder unwritable, the disk full). */
     public void stateWriteError(String rollout) {
-        Counter.builder("fader.state.write.errors").tag("rollout", rollout)
-                .description("failed writes of a rollout's state; no step up until one succeeds").register(registry)
-                .increment();
+        stateWriteErrors(rollout).increment();
+    }
+
+    private Counter stateWriteErrors(String rollout) {
+        return Counter.builder("fader.state.write.errors").tag("rollout", rollout)
+                .description("failed writes of a rollout's state; no step up until one succeeds").register(registry);
     }
 
     /** {@code fader_log_lines_dropped_total{log}}: lines a log lost (its queue full, or the disk refusing them). */
@@ -182,6 +194,11 @@ public final class ProxyMetrics implements OutcomeSink {
      * and health. {@code fader_endpoint_healthy{upstream,endpoint}}: see {@link ProxyServer#healthValue}.
      */
     public void tableChanged(RoutingTable t) {
+        for (RolloutConfig r : t.config().rollouts()) {
+            if (r.progressive() != null) {
+                stateWriteErrors(r.name()); // at 0 from the start, so an alert on its increase sees data
+            }
+        }
         for (UpstreamConfig u : t.config().upstreams().values()) {
             for (Address a : u.endpoints()) {
                 if (endpointGauges.add(u.name() + '\u0000' + a)) {

@@ -105,6 +105,9 @@ class AdminGuardIT {
         assertThat(send("GET", "/status", "Host: [::1]:" + port()).status()).isEqualTo(200);
         assertThat(send("GET", "/healthz", "Host: anything.example").status()).isEqualTo(200); // probes by any name
         assertThat(fader.metric("fader_admin_auth_failures_total{reason=\"host\"}")).isEqualTo(2);
+        // Known labels are there at 0 from the start, so alerts on their increase see data, not "no data".
+        assertThat(fader.metric("fader_admin_auth_failures_total{reason=\"origin\"}")).isZero();
+        assertThat(fader.metric("fader_state_write_errors_total{rollout=\"web\"}")).isZero();
     }
 
     @Test
